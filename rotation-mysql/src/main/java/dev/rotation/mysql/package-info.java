@@ -1,0 +1,2 @@
+/** The mysql rotation functions. */
+package dev.rotation.mysql;

@@ -1,0 +1,2 @@
+/** The postgres rotation functions. */
+package dev.rotation.postgres;
