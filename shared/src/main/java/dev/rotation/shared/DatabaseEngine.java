@@ -1,0 +1,60 @@
+package dev.rotation.shared;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What a database module supplies to the rotation protocol: how to open a connection and how to
+ * change the password of the user a connection is logged in as. Everything else (the four steps,
+ * the order in which credentials are tried, the {@code ssl} key, TLS fallback rules, logging) lives
+ * in {@code shared}.
+ *
+ * <p>Implementations must never put a password into an exception message they create, and must
+ * bind passwords as parameters or hash them client-side, never splice them into SQL text.
+ */
+public interface DatabaseEngine {
+
+    /** Short engine family name used in logs, for example {@code mysql} or {@code postgres}. */
+    String name();
+
+    /** Port used when the secret has no {@code port} key. */
+    int defaultPort();
+
+    /**
+     * Characters GetRandomPassword is told to exclude when {@code EXCLUDE_CHARACTERS} is not set,
+     * as the reference functions do per engine.
+     */
+    String defaultExcludedCharacters();
+
+    /**
+     * Opens a connection logged in as {@code secret}'s user.
+     *
+     * @param tls {@link Tls#VERIFY} for TLS with certificate and host-name verification (trusting
+     *     {@link ConnectionSettings#caBundle()} when set, else the JVM's trust store), or
+     *     {@link Tls#DISABLED} for plaintext
+     * @throws SQLException on any failure; {@link #classify(SQLException)} tells why
+     */
+    Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException;
+
+    /** Tells an authentication refusal and a server without TLS apart from every other failure. */
+    LoginFailure classify(SQLException failure);
+
+    /**
+     * Changes the password of the user {@code connection} is logged in as to {@code newPassword}.
+     * Runs as that user, who is an ordinary application user (no admin rights).
+     */
+    void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException;
+
+    /** The transport a connection attempt must use. */
+    enum Tls { VERIFY, DISABLED }
+
+    /** Why a connection attempt failed. */
+    enum LoginFailure {
+        /** The server refused the user name or password. */
+        AUTHENTICATION,
+        /** TLS was asked for and the server does not offer it at all (not: a failed verification). */
+        TLS_UNAVAILABLE,
+        /** Anything else: unreachable host, timeout, failed certificate or host verification, ... */
+        OTHER
+    }
+}
