@@ -1,7 +1,10 @@
 package dev.rotation.shared;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,4 +18,57 @@ import java.util.Optional;
  */
 public record ConnectionSettings(
         Duration connectTimeout, Duration queryTimeout, Optional<Path> caBundle, boolean allowPlaintextFallback) {
+
+    /** Environment variable: seconds allowed to connect and log in (default 5). */
+    public static final String CONNECT_TIMEOUT = "DB_CONNECT_TIMEOUT_SECONDS";
+    /** Environment variable: seconds allowed for one statement (default 10). */
+    public static final String QUERY_TIMEOUT = "DB_QUERY_TIMEOUT_SECONDS";
+    /** Environment variable: path of a PEM file of CA certificates (default: the JVM's trust store). */
+    public static final String CA_BUNDLE = "DB_TLS_CA_BUNDLE";
+    /** Environment variable: {@code false} forbids the plaintext fallback of {@link SslMode#PREFERRED}. */
+    public static final String ALLOW_PLAINTEXT_FALLBACK = "ALLOW_PLAINTEXT_FALLBACK";
+
+    public ConnectionSettings {
+        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive");
+        }
+        if (queryTimeout == null || queryTimeout.isNegative() || queryTimeout.isZero()) {
+            throw new IllegalArgumentException("queryTimeout must be positive");
+        }
+        caBundle = caBundle == null ? Optional.empty() : caBundle;
+    }
+
+    /** Defaults: 5 s to connect, 10 s per statement, the JVM's trust store, fallback allowed. */
+    public static ConnectionSettings defaults() {
+        return fromEnvironment(Map.of());
+    }
+
+    /**
+     * Reads {@value #CONNECT_TIMEOUT}, {@value #QUERY_TIMEOUT}, {@value #CA_BUNDLE} and
+     * {@value #ALLOW_PLAINTEXT_FALLBACK}; unset or empty variables take their defaults.
+     *
+     * @throws RotationException naming the variable when a value is invalid (or the CA bundle is not
+     *     a readable file)
+     */
+    public static ConnectionSettings fromEnvironment(Map<String, String> environment) {
+        EnvironmentVariables env = new EnvironmentVariables(environment);
+        int connect = env.integer(CONNECT_TIMEOUT, 5, 1, 900);
+        int query = env.integer(QUERY_TIMEOUT, 10, 1, 900);
+        Optional<Path> caBundle = env.get(CA_BUNDLE).map(ConnectionSettings::caBundle);
+        boolean fallback = env.flag(ALLOW_PLAINTEXT_FALLBACK, true);
+        return new ConnectionSettings(Duration.ofSeconds(connect), Duration.ofSeconds(query), caBundle, fallback);
+    }
+
+    private static Path caBundle(String value) {
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw EnvironmentVariables.invalid(CA_BUNDLE, "is not a valid path");
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw EnvironmentVariables.invalid(CA_BUNDLE, "names no readable file: " + path);
+        }
+        return path;
+    }
 }

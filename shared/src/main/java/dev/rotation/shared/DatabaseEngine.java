@@ -2,6 +2,7 @@ package dev.rotation.shared;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 
 /**
  * What a database module supplies to the rotation protocol: how to open a connection and how to
@@ -16,6 +17,23 @@ public interface DatabaseEngine {
 
     /** Short engine family name used in logs, for example {@code mysql} or {@code postgres}. */
     String name();
+
+    /**
+     * Values of the secret's {@code engine} key this engine handles; the protocol refuses any other
+     * before touching the database. The default derives them from {@link #name()}: {@code mysql}
+     * handles {@code mysql}, {@code aurora-mysql} and {@code mariadb}; {@code postgres} handles
+     * {@code postgres} and {@code aurora-postgresql}; any other name handles only itself.
+     */
+    default Set<String> secretEngines() {
+        switch (name()) {
+            case "mysql":
+                return Set.of("mysql", "aurora-mysql", "mariadb");
+            case "postgres":
+                return Set.of("postgres", "aurora-postgresql");
+            default:
+                return Set.of(name());
+        }
+    }
 
     /** Port used when the secret has no {@code port} key. */
     int defaultPort();

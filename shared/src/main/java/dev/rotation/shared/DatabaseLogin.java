@@ -1,0 +1,148 @@
+package dev.rotation.shared;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * Logs in with a secret's credentials, applying the {@code ssl} rules on top of
+ * {@link DatabaseEngine#connect}: {@link SslMode#REQUIRED} uses verified TLS only,
+ * {@link SslMode#DISABLED} plaintext only, and {@link SslMode#PREFERRED} verified TLS, falling back
+ * to plaintext only when the engine says the server offers no TLS at all, with a warning, and never
+ * when {@code ALLOW_PLAINTEXT_FALLBACK=false}. A failed certificate or host verification never
+ * falls back.
+ *
+ * <p>The answer separates "these credentials are refused" (an expected outcome during rotation)
+ * from every other failure (unreachable host, timeout, TLS problems), which is a
+ * {@link RotationException}. Obtained from {@link SetSecretContext#login()}.
+ */
+public final class DatabaseLogin {
+    private final DatabaseEngine engine;
+    private final ConnectionSettings settings;
+    private final RotationLog log;
+
+    DatabaseLogin(DatabaseEngine engine, ConnectionSettings settings, RotationLog log) {
+        this.engine = engine;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /**
+     * Opens a connection logged in with {@code secret}'s user name and password; the caller closes it.
+     *
+     * @return empty when the server refuses the user name or password
+     * @throws RotationException for any other failure
+     */
+    public Optional<Connection> open(DatabaseSecret secret) {
+        String where = describe(secret);
+        switch (secret.ssl()) {
+            case REQUIRED:
+                return attempt(secret, DatabaseEngine.Tls.VERIFY, where + " over TLS");
+            case DISABLED:
+                return attempt(secret, DatabaseEngine.Tls.DISABLED, where + " without TLS (the secret's ssl key is false)");
+            case PREFERRED:
+            default:
+                return preferTls(secret, where);
+        }
+    }
+
+    /** Whether {@code secret}'s credentials log in; the connection is closed again. */
+    public boolean logsIn(DatabaseSecret secret) {
+        Optional<Connection> connection = open(secret);
+        connection.ifPresent(DatabaseLogin::closeQuietly);
+        return connection.isPresent();
+    }
+
+    /** Runs {@code SELECT 1} within the query timeout: proof the session really works. */
+    public void runTrivialQuery(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(Math.toIntExact(settings.queryTimeout().toSeconds()));
+            statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new RotationException("the trivial query SELECT 1 failed: " + describe(e), e);
+        }
+    }
+
+    private Optional<Connection> preferTls(DatabaseSecret secret, String where) {
+        SQLException tlsFailure;
+        try {
+            return Optional.of(prepared(engine.connect(secret, DatabaseEngine.Tls.VERIFY, settings)));
+        } catch (SQLException e) {
+            tlsFailure = e;
+        }
+        DatabaseEngine.LoginFailure kind = engine.classify(tlsFailure);
+        if (kind == DatabaseEngine.LoginFailure.AUTHENTICATION) {
+            return Optional.empty();
+        }
+        if (kind != DatabaseEngine.LoginFailure.TLS_UNAVAILABLE) {
+            throw failure(where + " over TLS", tlsFailure);
+        }
+        if (!settings.allowPlaintextFallback()) {
+            throw new RotationException("the server at " + where + " offers no TLS, and "
+                    + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK + "=false forbids falling back to plaintext"
+                    + " (set the secret's ssl key to false to allow plaintext for this secret explicitly)");
+        }
+        log.warn("the server at " + where + " offers no TLS; falling back to plaintext because the secret has no"
+                + " usable ssl key (set ssl to true to require TLS, or " + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK
+                + "=false to forbid the fallback)");
+        return attempt(secret, DatabaseEngine.Tls.DISABLED, where + " without TLS");
+    }
+
+    private Optional<Connection> attempt(DatabaseSecret secret, DatabaseEngine.Tls tls, String where) {
+        try {
+            return Optional.of(prepared(engine.connect(secret, tls, settings)));
+        } catch (SQLException e) {
+            if (engine.classify(e) == DatabaseEngine.LoginFailure.AUTHENTICATION) {
+                return Optional.empty();
+            }
+            throw failure(where, e);
+        }
+    }
+
+    /**
+     * A network timeout on every connection as a safety net, so a server that stops answering
+     * cannot hold the function until Lambda kills it.
+     */
+    private Connection prepared(Connection connection) {
+        long millis = settings.connectTimeout().plus(settings.queryTimeout()).toMillis();
+        try {
+            connection.setNetworkTimeout(Runnable::run, Math.toIntExact(millis));
+        } catch (SQLException | UnsupportedOperationException e) {
+            log.debug("the driver does not support a network timeout: " + e.getClass().getSimpleName());
+        }
+        return connection;
+    }
+
+    private RotationException failure(String where, SQLException e) {
+        return new RotationException("could not log in to " + where + ": " + describe(e), e);
+    }
+
+    private String describe(DatabaseSecret secret) {
+        return secret.host() + ":" + secret.port().orElse(engine.defaultPort()) + " as user '" + secret.username() + "'";
+    }
+
+    static String describe(SQLException e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        if (e.getSQLState() != null) {
+            text.append(" [SQLState ").append(e.getSQLState()).append(']');
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e) {
+            text.append(" (caused by ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage())
+                    .append(')');
+        }
+        return text.toString();
+    }
+
+    static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            // Closing a connection the rotation no longer needs; a failure changes nothing.
+        }
+    }
+}

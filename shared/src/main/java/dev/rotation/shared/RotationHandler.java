@@ -1,0 +1,349 @@
+package dev.rotation.shared;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * The Secrets Manager rotation protocol, once for every engine and strategy: the entry checks and
+ * the four steps {@code createSecret}, {@code setSecret}, {@code testSecret} and
+ * {@code finishSecret}, each idempotent because the service retries a failed rotation with the
+ * same token. A strategy subclass supplies only what differs between strategies:
+ * {@link #pendingSecret} (what createSecret stores as the new version) and
+ * {@link #applyPendingSecret} (how setSecret makes the database accept it).
+ *
+ * <p>Every invocation writes one JSON log line when a step starts and one when it ends
+ * (succeeded, skipped or failed, with its duration and reason); failures leave as a
+ * {@link RotationException} naming the step and the problem. Known secret values are scrubbed from
+ * both. Nothing changes in the secret or the database unless every check before the change passed.
+ *
+ * <pre>{@code
+ * public final class MySqlRotationHandler extends SingleUserRotationHandler {
+ *     public MySqlRotationHandler() {
+ *         super(new MySqlEngine());          // Lambda: client and environment from the process
+ *     }
+ * }
+ * // in a test: new SingleUserRotationHandler(fakeClient, Map.of("PASSWORD_LENGTH", "40"), engine, lines::add)
+ * }</pre>
+ */
+public abstract class RotationHandler implements RequestHandler<SecretsManagerRotationEvent, Void> {
+    private final Supplier<SecretsManagerClient> client;
+    private final Map<String, String> environment;
+    private final DatabaseEngine engine;
+    private final Consumer<String> logSink;
+
+    /** For Lambda: the shared client and the process environment, logs on stdout. */
+    protected RotationHandler(DatabaseEngine engine) {
+        this(SecretsManagerClients::shared, System.getenv(), engine, System.out::println);
+    }
+
+    /**
+     * @param client the Secrets Manager client to use
+     * @param environment the function's configuration (the environment variables it would read)
+     * @param engine how to log in and change passwords
+     * @param logSink receives each JSON log line
+     */
+    protected RotationHandler(SecretsManagerClient client, Map<String, String> environment, DatabaseEngine engine,
+            Consumer<String> logSink) {
+        this(() -> client, environment, engine, logSink);
+        Objects.requireNonNull(client, "client");
+    }
+
+    private RotationHandler(Supplier<SecretsManagerClient> client, Map<String, String> environment,
+            DatabaseEngine engine, Consumer<String> logSink) {
+        this.client = client;
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.logSink = Objects.requireNonNull(logSink, "logSink");
+    }
+
+    /**
+     * What createSecret stores as the new AWSPENDING version, given the current secret and a new
+     * password from GetRandomPassword. Single user: the current secret with the new password.
+     */
+    protected abstract DatabaseSecret pendingSecret(DatabaseSecret current, String newPassword);
+
+    /**
+     * Makes the database accept the pending credentials. Called by setSecret only after it found
+     * that they do not log in yet; must be safe to run again after a partial failure.
+     *
+     * @throws RotationException naming the problem
+     */
+    protected abstract void applyPendingSecret(SetSecretContext context);
+
+    /** The function's configuration, as given to the constructor. */
+    protected final Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Runs one rotation step. Returns normally when the step succeeded or had nothing to do. */
+    @Override
+    public final Void handleRequest(SecretsManagerRotationEvent event, Context context) {
+        long start = System.nanoTime();
+        String step = event == null ? null : event.getStep();
+        String secretArn = event == null ? null : event.getSecretId();
+        String token = event == null ? null : event.getClientRequestToken();
+        SecretScrubber scrubber = new SecretScrubber();
+        EnvironmentVariables env = new EnvironmentVariables(environment);
+        RotationLog.Level level = RotationLog.Level.INFO;
+        RuntimeException configurationError = null;
+        try {
+            level = RotationLog.Level.fromEnvironment(env);
+        } catch (RotationException e) {
+            configurationError = e;
+        }
+        RotationLog log = new RotationLog(logSink, level, scrubber, step, secretArn, token);
+        log.started();
+        try {
+            if (configurationError != null) {
+                throw configurationError;
+            }
+            Invocation invocation = new Invocation(step, secretArn, token, env, scrubber, log);
+            Outcome outcome = invocation.run();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (outcome.skipped) {
+                log.skipped(millis, outcome.message);
+            } else {
+                log.succeeded(millis, outcome.message);
+            }
+            return null;
+        } catch (Error e) {
+            log.failed((System.nanoTime() - start) / 1_000_000, scrubber.scrub(reasonOf(e)));
+            throw e;
+        } catch (RuntimeException e) {
+            String reason = scrubber.scrub(reasonOf(e));
+            log.failed((System.nanoTime() - start) / 1_000_000, reason);
+            Throwable cause = e instanceof RotationException ? e.getCause() : e;
+            throw new RotationException(String.valueOf(step) + " failed for secret " + secretArn + ": " + reason,
+                    scrubber.scrub(cause));
+        }
+    }
+
+    private static String reasonOf(Throwable e) {
+        if (e instanceof RotationException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** How a step ended when it did not fail. */
+    private record Outcome(boolean skipped, String message) {
+        static Outcome done(String message) {
+            return new Outcome(false, message);
+        }
+
+        static Outcome skipped(String message) {
+            return new Outcome(true, message);
+        }
+    }
+
+    /** One invocation: the event, its configuration and what it has learnt so far. */
+    private final class Invocation {
+        private final String stepName;
+        private final String secretArn;
+        private final String token;
+        private final EnvironmentVariables env;
+        private final SecretScrubber scrubber;
+        private final RotationLog log;
+        private SecretsManagerClient secretsManager;
+        private VersionStages stages;
+        private DatabaseLogin login;
+
+        Invocation(String stepName, String secretArn, String token, EnvironmentVariables env, SecretScrubber scrubber,
+                RotationLog log) {
+            this.stepName = stepName;
+            this.secretArn = secretArn;
+            this.token = token;
+            this.env = env;
+            this.scrubber = scrubber;
+            this.log = log;
+        }
+
+        // ---- Entry checks, in the order the service documents them --------------------------------
+
+        Outcome run() {
+            require(stepName, "Step");
+            require(secretArn, "SecretId");
+            require(token, "ClientRequestToken");
+            // Configuration first: a bad variable fails every step before anything is read or changed.
+            ConnectionSettings settings = ConnectionSettings.fromEnvironment(environment);
+            PasswordPolicy passwordPolicy = PasswordPolicy.fromEnvironment(env, engine);
+            login = new DatabaseLogin(engine, settings, log);
+            secretsManager = client.get();
+
+            DescribeSecretResponse description = secretsManager.describeSecret(r -> r.secretId(secretArn));
+            if (!Boolean.TRUE.equals(description.rotationEnabled())) {
+                throw new RotationException("rotation is not enabled on the secret");
+            }
+            stages = VersionStages.of(description);
+            log.debug("staging labels: " + stages);
+            if (!stages.contains(token)) {
+                throw new RotationException("the secret has no version " + token);
+            }
+            if (stages.hasStage(token, VersionStages.CURRENT)) {
+                return Outcome.skipped("version " + token + " is already AWSCURRENT; nothing to do");
+            }
+            if (!stages.hasStage(token, VersionStages.PENDING)) {
+                throw new RotationException("version " + token + " is not AWSPENDING");
+            }
+            RotationStep step = RotationStep.fromEventName(stepName).orElseThrow(() -> new RotationException(
+                    "unknown step (expected createSecret, setSecret, testSecret or finishSecret)"));
+            switch (step) {
+                case CREATE_SECRET:
+                    return createSecret(passwordPolicy);
+                case SET_SECRET:
+                    return setSecret();
+                case TEST_SECRET:
+                    return testSecret();
+                case FINISH_SECRET:
+                    return finishSecret();
+                default:
+                    throw new IllegalStateException("unhandled step " + step);
+            }
+        }
+
+        private void require(String value, String field) {
+            if (value == null || value.isBlank()) {
+                throw new RotationException("the event has no " + field);
+            }
+        }
+
+        // ---- createSecret: store a new password as AWSPENDING, unless the token already has a value --
+
+        private Outcome createSecret(PasswordPolicy passwordPolicy) {
+            DatabaseSecret current = readCurrent();
+            if (pendingValue().isPresent()) {
+                return Outcome.skipped("version " + token + " already has a value");
+            }
+            String newPassword = secretsManager.getRandomPassword(passwordPolicy.toRequest()).randomPassword();
+            scrubber.add(newPassword);
+            DatabaseSecret pending = pendingSecret(current, newPassword);
+            scrubber.add(pending.password());
+            secretsManager.putSecretValue(r -> r.secretId(secretArn)
+                    .clientRequestToken(token)
+                    .secretString(pending.toJson())
+                    .versionStages(VersionStages.PENDING));
+            return Outcome.done("stored a new " + passwordPolicy.length() + "-character password for user '"
+                    + pending.username() + "' as AWSPENDING");
+        }
+
+        // ---- setSecret: make the database accept the pending credentials ---------------------------
+
+        private Outcome setSecret() {
+            DatabaseSecret current = readCurrent();
+            DatabaseSecret pending = readPending();
+            if (login.logsIn(pending)) {
+                return Outcome.skipped("the pending credentials already log in");
+            }
+            applyPendingSecret(new SetSecretContext(secretArn, token, current, pending, this::previous, login, engine,
+                    this::readSecret, log));
+            return Outcome.done("the database accepts the pending credentials of user '" + pending.username() + "'");
+        }
+
+        // ---- testSecret: the pending credentials log in and can run a query -------------------------
+
+        private Outcome testSecret() {
+            DatabaseSecret pending = readPending();
+            var connection = login.open(pending).orElseThrow(() -> new RotationException(
+                    "the database refuses the pending credentials of user '" + pending.username() + "'"));
+            try {
+                login.runTrivialQuery(connection);
+            } finally {
+                DatabaseLogin.closeQuietly(connection);
+            }
+            return Outcome.done("the pending credentials of user '" + pending.username() + "' log in and run a query");
+        }
+
+        // ---- finishSecret: move AWSCURRENT to the token (the service moves AWSPREVIOUS itself) ------
+
+        private Outcome finishSecret() {
+            Optional<String> currentVersion = stages.versionHolding(VersionStages.CURRENT);
+            if (currentVersion.filter(token::equals).isPresent()) {
+                return Outcome.skipped("version " + token + " is already AWSCURRENT");
+            }
+            secretsManager.updateSecretVersionStage(r -> r.secretId(secretArn)
+                    .versionStage(VersionStages.CURRENT)
+                    .moveToVersionId(token)
+                    .removeFromVersionId(currentVersion.orElse(null)));
+            return Outcome.done("moved AWSCURRENT from version " + currentVersion.orElse("(none)") + " to version " + token);
+        }
+
+        // ---- Reading versions: always by label, and by id where it is known -------------------------
+
+        private DatabaseSecret readCurrent() {
+            String versionId = stages.versionHolding(VersionStages.CURRENT)
+                    .orElseThrow(() -> new RotationException("no version of the secret is AWSCURRENT"));
+            return read(secretArn, versionId, VersionStages.CURRENT, "the AWSCURRENT secret value");
+        }
+
+        private DatabaseSecret readPending() {
+            if (pendingValue().isEmpty()) {
+                throw new RotationException("version " + token + " has no value yet (createSecret has not run)");
+            }
+            return read(secretArn, token, VersionStages.PENDING, "the AWSPENDING secret value");
+        }
+
+        /** The token's AWSPENDING value; empty while the service's placeholder version has none. */
+        private Optional<String> pendingValue() {
+            try {
+                String value = secretsManager.getSecretValue(r -> r.secretId(secretArn)
+                        .versionId(token).versionStage(VersionStages.PENDING)).secretString();
+                scrubber.add(value);
+                return Optional.ofNullable(value);
+            } catch (ResourceNotFoundException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** AWSPREVIOUS, if a version holds it and its value is usable; only a fallback, so never fatal. */
+        private Optional<DatabaseSecret> previous() {
+            Optional<String> versionId = stages.versionHolding(VersionStages.PREVIOUS);
+            if (versionId.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(read(secretArn, versionId.get(), VersionStages.PREVIOUS, "the AWSPREVIOUS secret value"));
+            } catch (RotationException | ResourceNotFoundException e) {
+                log.warn("ignoring AWSPREVIOUS: " + reasonOf(e));
+                return Optional.empty();
+            }
+        }
+
+        /** Another secret (for example alternating users' master secret) at a label; scrubbed like ours. */
+        private DatabaseSecret readSecret(String secretId, String stage) {
+            return read(secretId, null, stage, "the " + stage + " value of secret " + secretId);
+        }
+
+        private DatabaseSecret read(String secretId, String versionId, String stage, String what) {
+            GetSecretValueResponse response = secretsManager.getSecretValue(r -> r.secretId(secretId)
+                    .versionId(versionId).versionStage(stage));
+            String secretString = response.secretString();
+            if (secretString == null) {
+                throw new RotationException(what + " has no SecretString (binary secrets are not supported)");
+            }
+            scrubber.add(secretString);
+            DatabaseSecret secret;
+            try {
+                secret = DatabaseSecret.parse(secretString);
+            } catch (IllegalArgumentException e) {
+                throw new RotationException(what + " is unusable: " + e.getMessage());
+            }
+            scrubber.add(secret.password());
+            if (!engine.secretEngines().contains(secret.engine())) {
+                throw new RotationException(what + " is unusable: key 'engine' names an engine this function does not"
+                        + " handle (it handles " + String.join(", ", engine.secretEngines().stream().sorted().toList())
+                        + ")");
+            }
+            return secret;
+        }
+    }
+}

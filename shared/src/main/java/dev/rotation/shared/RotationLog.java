@@ -1,0 +1,109 @@
+package dev.rotation.shared;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One JSON line per event (Lambda ships stdout to CloudWatch Logs): level, step, secret ARN, token,
+ * outcome, duration and message or reason. Every string is scrubbed of known secrets and
+ * JSON-escaped, so neither a password nor a forged extra line can get in.
+ */
+final class RotationLog {
+    /** Environment variable: DEBUG, INFO, WARN or ERROR (default INFO; else Lambda's AWS_LAMBDA_LOG_LEVEL). */
+    static final String LOG_LEVEL = "LOG_LEVEL";
+    static final String LAMBDA_LOG_LEVEL = "AWS_LAMBDA_LOG_LEVEL";
+
+    enum Level {
+        DEBUG, INFO, WARN, ERROR;
+
+        static Level fromEnvironment(EnvironmentVariables env) {
+            if (env.get(LOG_LEVEL).isPresent()) {
+                return parse(env.get(LOG_LEVEL).get(), LOG_LEVEL);
+            }
+            // Lambda's advanced logging controls use TRACE and FATAL too.
+            return env.get(LAMBDA_LOG_LEVEL)
+                    .map(value -> value.toUpperCase(Locale.ROOT).replace("TRACE", "DEBUG").replace("FATAL", "ERROR"))
+                    .map(value -> parse(value, LAMBDA_LOG_LEVEL))
+                    .orElse(INFO);
+        }
+
+        private static Level parse(String value, String variable) {
+            try {
+                return valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw EnvironmentVariables.invalid(variable, "must be DEBUG, INFO, WARN or ERROR");
+            }
+        }
+    }
+
+    private final Consumer<String> sink;
+    private final Level threshold;
+    private final SecretScrubber scrubber;
+    private final String step;
+    private final String secretArn;
+    private final String token;
+
+    RotationLog(Consumer<String> sink, Level threshold, SecretScrubber scrubber, String step, String secretArn,
+            String token) {
+        this.sink = sink;
+        this.threshold = threshold;
+        this.scrubber = scrubber;
+        this.step = step;
+        this.secretArn = secretArn;
+        this.token = token;
+    }
+
+    void debug(String message) {
+        write(Level.DEBUG, null, null, message, null);
+    }
+
+    void info(String message) {
+        write(Level.INFO, null, null, message, null);
+    }
+
+    void warn(String message) {
+        write(Level.WARN, null, null, message, null);
+    }
+
+    void started() {
+        write(Level.INFO, "started", null, null, null);
+    }
+
+    void succeeded(long durationMs, String message) {
+        write(Level.INFO, "succeeded", durationMs, message, null);
+    }
+
+    void skipped(long durationMs, String message) {
+        write(Level.INFO, "skipped", durationMs, message, null);
+    }
+
+    void failed(long durationMs, String reason) {
+        write(Level.ERROR, "failed", durationMs, null, reason);
+    }
+
+    private void write(Level level, String outcome, Long durationMs, String message, String reason) {
+        if (level.compareTo(threshold) < 0) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("level", level.name());
+        line.put("step", scrubber.scrub(step));
+        line.put("secretArn", scrubber.scrub(secretArn));
+        line.put("token", scrubber.scrub(token));
+        if (outcome != null) {
+            line.put("outcome", outcome);
+        }
+        if (durationMs != null) {
+            line.put("durationMs", durationMs);
+        }
+        if (message != null) {
+            line.put("message", scrubber.scrub(message));
+        }
+        if (reason != null) {
+            line.put("reason", scrubber.scrub(reason));
+        }
+        sink.accept(Json.write(line));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.rotation.shared;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+
+/**
+ * The Secrets Manager client the functions use: SDK v2 with the light {@link UrlConnectionHttpClient},
+ * the region from {@code AWS_REGION}, and {@value #SECRETS_MANAGER_ENDPOINT} as endpoint override
+ * (a VPC endpoint, or a local server). Built on first use and kept for the life of the execution
+ * environment, so a cold start pays for it once and only when a step needs it.
+ */
+public final class SecretsManagerClients {
+    /** Environment variable: Secrets Manager endpoint URL used instead of the regional default. */
+    public static final String SECRETS_MANAGER_ENDPOINT = "SECRETS_MANAGER_ENDPOINT";
+    static final String AWS_REGION = "AWS_REGION";
+
+    private static volatile SecretsManagerClient shared;
+
+    private SecretsManagerClients() {
+    }
+
+    /**
+     * A new client configured from {@code environment}.
+     *
+     * @throws RotationException naming the variable when AWS_REGION is missing or the endpoint is invalid
+     */
+    public static SecretsManagerClient create(Map<String, String> environment) {
+        EnvironmentVariables env = new EnvironmentVariables(environment);
+        String region = env.get(AWS_REGION)
+                .orElseThrow(() -> EnvironmentVariables.invalid(AWS_REGION, "is not set (Lambda sets it)"));
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(region));
+        env.get(SECRETS_MANAGER_ENDPOINT).ifPresent(endpoint -> builder.endpointOverride(endpoint(endpoint)));
+        return builder.build();
+    }
+
+    private static URI endpoint(String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw EnvironmentVariables.invalid(SECRETS_MANAGER_ENDPOINT, "must be a URL such as https://host[:port]");
+            }
+            if (uri.getUserInfo() != null) {
+                throw EnvironmentVariables.invalid(SECRETS_MANAGER_ENDPOINT, "must not contain credentials");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw EnvironmentVariables.invalid(SECRETS_MANAGER_ENDPOINT, "must be a URL such as https://host[:port]");
+        }
+    }
+
+    /** The execution environment's client, created from the process environment on first use. */
+    static SecretsManagerClient shared() {
+        SecretsManagerClient client = shared;
+        if (client == null) {
+            synchronized (SecretsManagerClients.class) {
+                client = shared;
+                if (client == null) {
+                    client = create(System.getenv());
+                    shared = client;
+                }
+            }
+        }
+        return client;
+    }
+}
