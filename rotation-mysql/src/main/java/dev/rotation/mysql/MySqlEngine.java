@@ -1,0 +1,213 @@
+package dev.rotation.mysql;
+
+import com.mysql.cj.Messages;
+import com.mysql.cj.jdbc.Driver;
+import dev.rotation.shared.ConnectionSettings;
+import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.DatabaseSecret;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * MySQL, Aurora MySQL and MariaDB through MySQL Connector/J. Every SQL statement this module sends
+ * is in this file.
+ *
+ * <p>The password is changed for the account the connection is logged in as, so the user name
+ * never appears in SQL and needs no quoting, and an ordinary user without {@code CREATE USER} or
+ * {@code SUPER} may run it: {@code ALTER USER CURRENT_USER()} on MySQL 5.7.6+ and Aurora MySQL,
+ * {@code SET PASSWORD = PASSWORD(?)} on MariaDB (whose ALTER USER needs CREATE USER even for one's
+ * own account) and on MySQL before 5.7.6. {@code PASSWORD()} is never sent to MySQL 8.0.11+, which
+ * removed it.
+ *
+ * <p>The new password is bound as a parameter. Connector/J's client-side prepared statement (the
+ * default, and forced here, because servers do not accept a placeholder after {@code IDENTIFIED BY}
+ * in a server-side prepared statement) sends it as a string literal escaped for the session's
+ * {@code sql_mode}.
+ */
+public final class MySqlEngine implements DatabaseEngine {
+
+    /** The {@code engine} values of secrets this engine rotates. */
+    public static final Set<String> ENGINES = Set.of("mysql", "aurora-mysql", "mariadb", "aurora");
+
+    static final String VERSION_QUERY = "SELECT VERSION()";
+    /** MySQL 5.7.6+, 8.x, 9.x, Aurora MySQL 2+. */
+    static final String ALTER_OWN_PASSWORD = "ALTER USER CURRENT_USER() IDENTIFIED BY ?";
+    /** MariaDB, and MySQL before 5.7.6; only where PASSWORD() exists (never MySQL 8.0.11+). */
+    static final String SET_OWN_PASSWORD_LEGACY = "SET PASSWORD = PASSWORD(?)";
+
+    /**
+     * Sent by Connector/J at connect, before it reads the session's sql_mode: under
+     * NO_BACKSLASH_ESCAPES Connector/J binds a string holding a quote, backslash or control
+     * character as a hex literal, which ALTER USER ... IDENTIFIED BY and PASSWORD() refuse (they take
+     * only a quoted string). Without that mode it sends an escaped quoted string. Only this
+     * session's mode changes; the expression leaves no empty element behind.
+     */
+    static final String SESSION_SQL_MODE =
+            "sql_mode=TRIM(BOTH ',' FROM REPLACE(REPLACE(@@SESSION.sql_mode,'NO_BACKSLASH_ESCAPES',''),',,',','))";
+
+    /** Error codes a server answers when it refuses the user name or password. */
+    private static final Set<Integer> AUTHENTICATION_ERRORS = Set.of(
+            1045, // ER_ACCESS_DENIED_ERROR: wrong user name or password
+            1698, // ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+            1862, // ER_MUST_CHANGE_PASSWORD_LOGIN: password expired
+            3118, // ER_ACCOUNT_HAS_BEEN_LOCKED
+            3955, // ER_USER_ACCESS_DENIED_FOR_USER_ACCOUNT_BLOCKED_BY_PASSWORD_LOCK
+            4151); // ER_ACCOUNT_HAS_BEEN_LOCKED (MariaDB)
+    private static final Driver DRIVER = newDriver();
+
+    @Override
+    public String name() {
+        return "mysql";
+    }
+
+    @Override
+    public int defaultPort() {
+        return 3306;
+    }
+
+    @Override
+    public String defaultExcludedCharacters() {
+        return "/@\"'\\";
+    }
+
+    /** Whether a secret's {@code engine} value names a server this engine rotates. */
+    public static boolean accepts(String engine) {
+        return engine != null && ENGINES.contains(engine.strip().toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
+        String url = jdbcUrl(secret.host(), secret.port().orElse(defaultPort()), secret.dbname());
+        Connection connection = DRIVER.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
+        if (connection == null) {
+            throw new SQLNonTransientConnectionException("Connector/J did not accept the connection URL", "08001");
+        }
+        return connection;
+    }
+
+    /** The JDBC URL: host, port and database only; credentials travel as properties. */
+    static String jdbcUrl(String host, int port, Optional<String> dbname) throws SQLException {
+        String path = dbname.filter(name -> !name.isEmpty())
+                .map(name -> URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
+                .orElse("");
+        return "jdbc:mysql://" + JdbcHost.forUrl(host) + ":" + JdbcHost.checkPort(port) + "/" + path;
+    }
+
+    static Properties connectionProperties(String user, String password, Tls tls, ConnectionSettings settings)
+            throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user == null ? "" : user);
+        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("connectTimeout", Long.toString(millis(settings.connectTimeout())));
+        props.setProperty("socketTimeout", Long.toString(millis(settings.queryTimeout())));
+        // User names may be non-ASCII; the handshake and statements must agree with the server on UTF-8.
+        props.setProperty("characterEncoding", "UTF-8");
+        props.setProperty("passwordCharacterEncoding", "UTF-8");
+        // See the class comment: the placeholder after IDENTIFIED BY only works client-side.
+        props.setProperty("useServerPrepStmts", "false");
+        props.setProperty("sessionVariables", SESSION_SQL_MODE);
+        props.setProperty("allowLoadLocalInfile", "false");
+        props.setProperty("autoReconnect", "false");
+        props.setProperty("connectionAttributes", "none");
+        if (tls == Tls.VERIFY) {
+            props.setProperty("sslMode", "VERIFY_IDENTITY");
+            // Over TLS the password is sent inside the encrypted channel; retrieving the server's RSA
+            // key in the clear (caching_sha2_password without TLS) would be open to a man in the middle.
+            props.setProperty("allowPublicKeyRetrieval", "true");
+            Optional<Path> bundle = settings.caBundle();
+            if (bundle.isPresent()) {
+                Path store = PemTrustStore.forBundle(bundle.get());
+                props.setProperty("trustCertificateKeyStoreUrl", store.toUri().toString());
+                props.setProperty("trustCertificateKeyStoreType", PemTrustStore.STORE_TYPE);
+                props.setProperty("trustCertificateKeyStorePassword", PemTrustStore.STORE_PASSWORD);
+                props.setProperty("fallbackToSystemTrustStore", "false");
+            } else {
+                props.setProperty("fallbackToSystemTrustStore", "true");
+            }
+        } else {
+            props.setProperty("sslMode", "DISABLED");
+            props.setProperty("allowPublicKeyRetrieval", "false");
+        }
+        return props;
+    }
+
+    @Override
+    public LoginFailure classify(SQLException failure) {
+        String tlsMissing = Messages.getString("MysqlIO.15");
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql
+                    && ("28000".equals(sql.getSQLState()) || AUTHENTICATION_ERRORS.contains(sql.getErrorCode()))) {
+                return LoginFailure.AUTHENTICATION;
+            }
+            if (t.getMessage() != null && t.getMessage().contains(tlsMissing)) {
+                return LoginFailure.TLS_UNAVAILABLE;
+            }
+        }
+        return LoginFailure.OTHER;
+    }
+
+    @Override
+    public void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException {
+        String reported = serverVersion(connection);
+        Optional<MySqlServerVersion> version = MySqlServerVersion.parse(reported);
+        // An unreadable version is taken as a modern MySQL: ALTER USER fails with a clear error on
+        // an old one, whereas PASSWORD() sent to MySQL 8.0.11+ is a syntax error.
+        boolean alterUser = version.map(MySqlServerVersion::changesOwnPasswordWithAlterUser).orElse(true);
+        if (!alterUser && !version.get().hasPasswordFunction()) {
+            throw new SQLException("no statement known to change one's own password on " + version.get());
+        }
+        String sql = alterUser ? ALTER_OWN_PASSWORD : SET_OWN_PASSWORD_LEGACY;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, newPassword);
+            statement.execute();
+        } catch (SQLException e) {
+            // A server error may quote the statement ("... near '<password>'"): rebuild the error
+            // without the driver's cause chain and with every trace of the password removed.
+            throw new SQLException(
+                    (alterUser ? "ALTER USER" : "SET PASSWORD") + " for the current user failed on "
+                            + version.map(Object::toString).orElse("an unrecognised server")
+                            + ": " + Redaction.scrub(e.getMessage(), newPassword),
+                    e.getSQLState(), e.getErrorCode());
+        }
+    }
+
+    static String serverVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(VERSION_QUERY)) {
+            if (!rows.next()) {
+                throw new SQLException("SELECT VERSION() returned no row");
+            }
+            return rows.getString(1);
+        }
+    }
+
+    private static long millis(Duration duration) {
+        // Connector/J reads 0 as "wait forever"; a configured duration always means a real limit.
+        return Math.max(1, duration.toMillis());
+    }
+
+    private static Driver newDriver() {
+        try {
+            return new Driver();
+        } catch (SQLException e) {
+            throw new IllegalStateException("MySQL Connector/J cannot be loaded", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlEngine";
+    }
+}
