@@ -1,0 +1,38 @@
+package dev.rotation.local.testdb;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where a server is and how to administer it, whoever provides it (environment, container, local binaries). */
+interface DatabaseServer {
+    Kind kind();
+
+    String host();
+
+    int port();
+
+    String adminUser();
+
+    String adminPassword();
+
+    /** The database admin connections use when none is named (PostgreSQL needs one). */
+    String adminDatabase();
+
+    /** Extra JDBC URL query, starting with {@code ?}, or empty. */
+    default String urlQuery() {
+        return "";
+    }
+
+    /** Where the server comes from, for {@link TestDatabase#describe()}. Never a password. */
+    String origin();
+
+    boolean tlsEnabled();
+
+    default Optional<Path> log() {
+        return Optional.empty();
+    }
+
+    void restart();
+
+    void stop();
+}

@@ -1,0 +1,97 @@
+package dev.rotation.local.testdb;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Optional;
+
+/**
+ * A MySQL-compatible or PostgreSQL server that tests (and the local demo) may administer: create
+ * databases and ordinary application users, set passwords, and check whether a password really logs in.
+ *
+ * <p>Obtain one from {@link TestDatabases}. Every method throws an unchecked exception on failure;
+ * no message, {@link #describe()} or {@code toString()} ever contains a password.
+ *
+ * <pre>{@code
+ * TestDatabase db = TestDatabases.mysql();
+ * String dbName = db.createDatabase("app");
+ * db.createAppUser(dbName, "app_user", "first-password");
+ * assertThat(db.canLogin(dbName, "app_user", "first-password")).isTrue();
+ * }</pre>
+ */
+public interface TestDatabase extends AutoCloseable {
+
+    /** The value of the secret's {@code engine} key for this server: {@code "mariadb"}, {@code "mysql"} or {@code "postgres"}. */
+    String engine();
+
+    /** Host applications connect to, e.g. {@code "127.0.0.1"}. */
+    String host();
+
+    /** TCP port applications connect to. */
+    int port();
+
+    /** Human-readable origin of this server, for test output; never contains a password. */
+    String describe();
+
+    /** A new connection as the server's administrator; the caller closes it. */
+    Connection admin();
+
+    /**
+     * Creates a fresh database named {@code prefix} plus a unique suffix and returns that name.
+     *
+     * @param prefix letters, digits and underscores, at most 40 characters
+     */
+    String createDatabase(String prefix);
+
+    /**
+     * Creates an ordinary application user with rights on {@code database} only: no user management,
+     * no server administration, no superuser. The password is never sent as plain SQL text on
+     * PostgreSQL (it is hashed client-side) and is bound as a parameter on MySQL/MariaDB.
+     */
+    void createAppUser(String database, String username, String password);
+
+    /** Drops the user (and on PostgreSQL what it owns); does nothing if the user does not exist. */
+    void dropUser(String username);
+
+    /** Whether the user exists on the server. */
+    boolean userExists(String username);
+
+    /**
+     * Whether a real TCP login to {@code database} with this password succeeds.
+     *
+     * @return false if the server refuses the credentials
+     * @throws IllegalStateException on any other failure (server unreachable, database missing, ...)
+     */
+    boolean canLogin(String database, String username, String password);
+
+    /** A new connection as {@code username}; throws if the login fails. The caller closes it. */
+    Connection connect(String database, String username, String password);
+
+    /** JDBC URL of {@code database} on this server, without credentials. */
+    String jdbcUrl(String database);
+
+    /** Sets a user's password as the administrator, e.g. to put the database into a recovery state. */
+    void setPasswordAsAdmin(String username, String password);
+
+    /** Administrator user name, for tests that need a "master" secret (alternating users). */
+    String adminUsername();
+
+    /** Administrator password, for tests that need a "master" secret. Never log it. */
+    String adminPassword();
+
+    /** Whether the server was started with TLS enabled (as configured, not as negotiated). */
+    boolean tlsEnabled();
+
+    /** The server's log file, when this component started the server itself. */
+    Optional<Path> serverLog();
+
+    /**
+     * Stops and starts the server in place: same host, port, data and passwords. Open connections break.
+     *
+     * @throws UnsupportedOperationException for servers this component did not start from local binaries
+     */
+    void restart();
+
+    /** Stops the server and deletes its files, if this component started it; otherwise does nothing. */
+    @Override
+    void close();
+}

@@ -1,0 +1,164 @@
+package dev.rotation.local.testdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A throwaway MariaDB (or MySQL-compatible {@code mariadbd}) server from the local installation.
+ *
+ * <p>{@code mariadb-install-db} creates the system tables; the first start runs a one-time init file that
+ * removes every account but {@code root@localhost} (no anonymous users, no {@code root@<hostname>}), gives
+ * root a random password and adds {@code root@127.0.0.1} with the same password. The unix socket lives
+ * in the private directory; TCP listens on 127.0.0.1 only.
+ */
+final class ThrowawayMariaDb extends ThrowawayServer {
+    private static final List<Path> SERVER_CANDIDATES = List.of(Path.of("/usr/sbin/mariadbd"), Path.of("/usr/bin/mariadbd"),
+            Path.of("/usr/sbin/mysqld"));
+    private static final List<Path> INSTALL_CANDIDATES = List.of(Path.of("/usr/bin/mariadb-install-db"),
+            Path.of("/usr/bin/mysql_install_db"), Path.of("/usr/scripts/mariadb-install-db"));
+
+    /** Small and unsafe-on-crash settings: the data is thrown away, start-up and tests should be quick. */
+    private static final List<String> TUNING = List.of(
+            "--innodb-buffer-pool-size=16M",
+            "--innodb-log-file-size=8M",
+            "--innodb-flush-log-at-trx-commit=0",
+            "--innodb-doublewrite=0",
+            "--innodb-buffer-pool-dump-at-shutdown=0",
+            "--innodb-buffer-pool-load-at-startup=0",
+            "--skip-log-bin",
+            "--performance-schema=OFF");
+
+    private final Path server;
+    private final Path installDb;
+    private Path initFile;
+
+    private ThrowawayMariaDb(ServerProcess process, TlsMaterial tls, Path server, Path installDb) {
+        super(process, tls);
+        this.server = server;
+        this.installDb = installDb;
+    }
+
+    /** Whether the binaries are installed; empty if so, else what is missing. */
+    static Optional<String> missingBinaries() {
+        if (find(SERVER_CANDIDATES).isEmpty()) {
+            return Optional.of("no MariaDB server binary (looked for " + SERVER_CANDIDATES + ")");
+        }
+        if (find(INSTALL_CANDIDATES).isEmpty()) {
+            return Optional.of("no mariadb-install-db (looked for " + INSTALL_CANDIDATES + ")");
+        }
+        return Optional.empty();
+    }
+
+    static ThrowawayMariaDb start(TlsMaterial tls) {
+        missingBinaries().ifPresent(m -> {
+            throw new TestDatabaseUnavailableException("Cannot start a throwaway MariaDB: " + m
+                    + ". Install it with `apt-get install mariadb-server`.");
+        });
+        ThrowawayMariaDb db = new ThrowawayMariaDb(ServerProcess.inNewDirectory("mariadb", "TERM"), tls,
+                find(SERVER_CANDIDATES).orElseThrow(), find(INSTALL_CANDIDATES).orElseThrow());
+        db.startFirstTime();
+        return db;
+    }
+
+    private static Optional<Path> find(List<Path> candidates) {
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    @Override
+    void initialise() {
+        Path dir = process.dir();
+        List<String> install = new ArrayList<>(List.of(installDb.toString(), "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"));
+        install.addAll(TUNING);
+        process.runSetupTool(install, Duration.ofSeconds(60));
+        if (tls != null) {
+            process.copyPrivateFile(tls.caCertificate(), "ca.pem");
+            process.copyPrivateFile(tls.serverCertificate(), "server-cert.pem");
+            process.copyPrivateFile(tls.serverKey(), "server-key.pem");
+        }
+        // One statement per line: that is how the server reads an init file. The password is letters and digits.
+        initFile = process.writePrivateFile("init.sql", String.join("\n",
+                "DELETE FROM mysql.global_priv WHERE NOT (Host = 'localhost' AND User IN ('root', 'mariadb.sys'));",
+                "DELETE FROM mysql.proxies_priv WHERE NOT (Host = 'localhost' AND User = 'root');",
+                "FLUSH PRIVILEGES;",
+                "ALTER USER 'root'@'localhost' IDENTIFIED BY '" + adminPassword + "';",
+                "CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '" + adminPassword + "';",
+                "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;",
+                "GRANT PROXY ON ''@'%' TO 'root'@'127.0.0.1' WITH GRANT OPTION;",
+                ""));
+    }
+
+    @Override
+    List<String> serverCommand(int port, boolean firstStart) {
+        Path dir = process.dir();
+        List<String> cmd = new ArrayList<>(List.of(server.toString(), "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--socket=" + dir.resolve("mysqld.sock"),
+                "--pid-file=" + dir.resolve("mysqld.pid"),
+                "--tmpdir=" + dir,
+                "--log-error=" + process.log(),
+                "--port=" + port,
+                "--bind-address=" + HOST,
+                "--skip-name-resolve",
+                "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_general_ci",
+                "--max-connections=500"));
+        cmd.addAll(TUNING);
+        if (tls != null) {
+            cmd.add("--ssl-ca=" + dir.resolve("ca.pem"));
+            cmd.add("--ssl-cert=" + dir.resolve("server-cert.pem"));
+            cmd.add("--ssl-key=" + dir.resolve("server-key.pem"));
+        }
+        if (firstStart) {
+            cmd.add("--init-file=" + initFile);
+        }
+        return cmd;
+    }
+
+    @Override
+    void afterFirstStart() {
+        try {
+            Files.deleteIfExists(initFile); // it holds the admin password
+        } catch (IOException e) {
+            // The directory is private and deleted at the end anyway.
+        }
+    }
+
+    @Override
+    String addressInUseMessage() {
+        return "already in use";
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.MYSQL;
+    }
+
+    @Override
+    public String adminUser() {
+        return "root";
+    }
+
+    @Override
+    public String adminDatabase() {
+        return "";
+    }
+
+    @Override
+    public String origin() {
+        return "throwaway MariaDB " + shortVersion() + " from " + server + (tls != null ? " with TLS" : "")
+                + " on " + HOST + ":" + port() + " (started in " + startupTime().toMillis() + " ms)";
+    }
+
+    private String shortVersion() {
+        String v = version();
+        int dash = v.indexOf('-');
+        return dash > 0 ? v.substring(0, dash) : v;
+    }
+}
