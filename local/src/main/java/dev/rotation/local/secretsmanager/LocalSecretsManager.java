@@ -1,0 +1,254 @@
+package dev.rotation.local.secretsmanager;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local AWS Secrets Manager that the AWS SDKs and CLI talk to over HTTP (AWS JSON 1.1), with the
+ * service's staging-label rules, asynchronous rotation through a {@link RotationInvoker}, rotation
+ * schedules against an injectable {@link Clock}, and optional encrypted persistence.
+ *
+ * <pre>{@code
+ * try (LocalSecretsManager server = LocalSecretsManager.builder()
+ *         .port(0)
+ *         .clock(clock)
+ *         .rotationInvoker(new InProcessInvoker().register("my-rotation", handler))
+ *         .build()
+ *         .start()) {
+ *     SecretsManagerClient client = SecretsManagerClient.builder().endpointOverride(server.endpoint())...;
+ *     client.rotateSecret(...);
+ *     server.awaitRotations(Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ */
+public final class LocalSecretsManager implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LocalSecretsManager.class.getName());
+
+    /**
+     * Attempts of a whole rotation before giving up. The service retries a failed rotation several
+     * times with the same token; five attempts make every step run again after a transient failure
+     * (a database restart, a password change still propagating) while a broken function still
+     * fails within seconds, not minutes, in a test.
+     */
+    public static final int DEFAULT_MAX_ROTATION_ATTEMPTS = 5;
+
+    private final Builder config;
+    private final SecretStore store;
+    private final SecretPersistence persistence;
+    private final Rotator rotator;
+    private HttpServer http;
+    private ExecutorService httpThreads;
+    private ScheduledExecutorService scheduler;
+    private URI endpoint;
+    private boolean closed;
+
+    private LocalSecretsManager(Builder b) {
+        this.config = b;
+        this.persistence = b.dataDir == null ? SecretPersistence.IN_MEMORY : FileStore.open(b.dataDir);
+        this.store = new SecretStore(b.clock, b.region, b.accountId, persistence);
+        this.rotator = new Rotator(store, b.invoker, b.maxRotationAttempts);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts serving (and the rotation scheduler, unless disabled); returns this. */
+    public synchronized LocalSecretsManager start() {
+        if (http != null) {
+            return this;
+        }
+        ObjectMapper json = new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        try {
+            http = HttpServer.create(new InetSocketAddress(config.host, config.port), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot listen on " + config.host + ":" + config.port, e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        httpThreads = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "secretsmanager-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(httpThreads);
+        http.createContext("/", new ApiHandler(new Operations(store, rotator, json), json));
+        http.start();
+        String host = config.host.contains(":") ? "[" + config.host + "]" : config.host;
+        endpoint = URI.create("http://" + host + ":" + http.getAddress().getPort());
+        if (!config.schedulerInterval.isZero()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "secretsmanager-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = config.schedulerInterval.toMillis();
+            scheduler.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    private void tick() {
+        try {
+            runDueRotations();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the rotation scheduler failed; it will try again", e);
+        }
+    }
+
+    /** The URL to give the SDK's {@code endpointOverride} or the CLI's {@code --endpoint-url}. */
+    public URI endpoint() {
+        if (endpoint == null) {
+            throw new IllegalStateException("start() the server first");
+        }
+        return endpoint;
+    }
+
+    /** The region in the secrets' ARNs (us-east-1 unless set). */
+    public String region() {
+        return config.region;
+    }
+
+    /**
+     * Waits until no rotation is running or queued. Returns true once idle, false if the timeout
+     * passed first. Tests use this instead of sleeping.
+     */
+    public boolean awaitRotations(Duration timeout) {
+        try {
+            return rotator.awaitIdle(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Does now what the background scheduler does every interval: purges secrets whose recovery
+     * window has ended and starts the scheduled rotations whose window is open at the clock's
+     * current time. Returns how many rotations it started.
+     */
+    public int runDueRotations() {
+        store.purgeExpired();
+        return rotator.runDue();
+    }
+
+    /** The latest rotation's outcome for a secret (name or ARN), also shown by DescribeSecret. */
+    public Optional<RotationOutcome> rotationOutcome(String secretId) {
+        return store.outcome(secretId);
+    }
+
+    /** Stops serving, stops the scheduler and interrupts running rotations. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (http != null) {
+            http.stop(0);
+            httpThreads.shutdownNow();
+        }
+        rotator.close();
+        persistence.close();
+    }
+
+    /** Settings for a {@link LocalSecretsManager}; {@link #build()} opens the data directory if one is set. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 4566;
+        private Clock clock = Clock.systemUTC();
+        private RotationInvoker invoker;
+        private Path dataDir;
+        private int maxRotationAttempts = DEFAULT_MAX_ROTATION_ATTEMPTS;
+        private String region = "us-east-1";
+        private final String accountId = "123456789012";
+        private Duration schedulerInterval = Duration.ofMinutes(1);
+
+        private Builder() {
+        }
+
+        /** Address to listen on; loopback by default. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port to listen on (default 4566); 0 picks a free one, see {@link #endpoint()}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0-65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The clock for every date and for schedules (default: the system clock in UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Runs rotation steps; without one, rotations fail at the first step ("no function"). */
+        public Builder rotationInvoker(RotationInvoker invoker) {
+            this.invoker = invoker;
+            return this;
+        }
+
+        /** Persist secrets here, values encrypted with AES-256-GCM; in memory only when unset. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** Attempts of a whole rotation before giving up (default {@value #DEFAULT_MAX_ROTATION_ATTEMPTS}). */
+        public Builder maxRotationAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxRotationAttempts must be at least 1, got " + attempts);
+            }
+            this.maxRotationAttempts = attempts;
+            return this;
+        }
+
+        /** The region named in ARNs (default us-east-1). */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /**
+         * How often the background scheduler runs {@link #runDueRotations()} (default one minute);
+         * {@link Duration#ZERO} turns it off, for tests that drive schedules themselves.
+         */
+        public Builder schedulerInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("schedulerInterval must not be negative");
+            }
+            this.schedulerInterval = interval;
+            return this;
+        }
+
+        public LocalSecretsManager build() {
+            return new LocalSecretsManager(this);
+        }
+    }
+}
