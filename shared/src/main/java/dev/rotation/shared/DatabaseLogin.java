@@ -35,7 +35,7 @@ public final class DatabaseLogin {
      * @throws RotationException for any other failure
      */
     public Optional<Connection> open(DatabaseSecret secret) {
-        String where = describe(secret);
+        String where = server(secret) + " as user '" + secret.username() + "'";
         switch (secret.ssl()) {
             case REQUIRED:
                 return attempt(secret, DatabaseEngine.Tls.VERIFY, where + " over TLS");
@@ -43,7 +43,7 @@ public final class DatabaseLogin {
                 return attempt(secret, DatabaseEngine.Tls.DISABLED, where + " without TLS (the secret's ssl key is false)");
             case PREFERRED:
             default:
-                return preferTls(secret, where);
+                return preferTls(secret, where, server(secret));
         }
     }
 
@@ -64,7 +64,7 @@ public final class DatabaseLogin {
         }
     }
 
-    private Optional<Connection> preferTls(DatabaseSecret secret, String where) {
+    private Optional<Connection> preferTls(DatabaseSecret secret, String where, String server) {
         SQLException tlsFailure;
         try {
             return Optional.of(prepared(engine.connect(secret, DatabaseEngine.Tls.VERIFY, settings)));
@@ -79,11 +79,11 @@ public final class DatabaseLogin {
             throw failure(where + " over TLS", tlsFailure);
         }
         if (!settings.allowPlaintextFallback()) {
-            throw new RotationException("the server at " + where + " offers no TLS, and "
+            throw new RotationException("the server " + server + " offers no TLS, and "
                     + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK + "=false forbids falling back to plaintext"
                     + " (set the secret's ssl key to false to allow plaintext for this secret explicitly)");
         }
-        log.warn("the server at " + where + " offers no TLS; falling back to plaintext because the secret has no"
+        log.warn("the server " + server + " offers no TLS; falling back to plaintext because the secret has no"
                 + " usable ssl key (set ssl to true to require TLS, or " + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK
                 + "=false to forbid the fallback)");
         return attempt(secret, DatabaseEngine.Tls.DISABLED, where + " without TLS");
@@ -118,8 +118,8 @@ public final class DatabaseLogin {
         return new RotationException("could not log in to " + where + ": " + describe(e), e);
     }
 
-    private String describe(DatabaseSecret secret) {
-        return secret.host() + ":" + secret.port().orElse(engine.defaultPort()) + " as user '" + secret.username() + "'";
+    private String server(DatabaseSecret secret) {
+        return secret.host() + ":" + secret.port().orElse(engine.defaultPort());
     }
 
     static String describe(SQLException e) {

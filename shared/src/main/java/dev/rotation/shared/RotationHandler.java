@@ -101,7 +101,8 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
         } catch (RotationException e) {
             configurationError = e;
         }
-        RotationLog log = new RotationLog(logSink, level, scrubber, step, secretArn, token);
+        RotationLog log = new RotationLog(logSink, level, scrubber, step, secretArn, token,
+                context == null ? null : context.getAwsRequestId());
         log.started();
         try {
             if (configurationError != null) {

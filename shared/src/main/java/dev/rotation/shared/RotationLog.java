@@ -44,9 +44,17 @@ final class RotationLog {
     private final String step;
     private final String secretArn;
     private final String token;
+    private final String requestId;
 
     RotationLog(Consumer<String> sink, Level threshold, SecretScrubber scrubber, String step, String secretArn,
             String token) {
+        this(sink, threshold, scrubber, step, secretArn, token, null);
+    }
+
+    /** @param requestId the Lambda request id, to find the invocation's other output; may be null */
+    RotationLog(Consumer<String> sink, Level threshold, SecretScrubber scrubber, String step, String secretArn,
+            String token, String requestId) {
+        this.requestId = requestId;
         this.sink = sink;
         this.threshold = threshold;
         this.scrubber = scrubber;
@@ -92,6 +100,9 @@ final class RotationLog {
         line.put("step", scrubber.scrub(step));
         line.put("secretArn", scrubber.scrub(secretArn));
         line.put("token", scrubber.scrub(token));
+        if (requestId != null) {
+            line.put("requestId", scrubber.scrub(requestId));
+        }
         if (outcome != null) {
             line.put("outcome", outcome);
         }

@@ -158,4 +158,19 @@ class DatabaseSecretTest {
         assertThat(DatabaseSecret.parse(json(""))).isEqualTo(DatabaseSecret.parse(json("")));
         assertThat(DatabaseSecret.parse(json(""))).isNotEqualTo(DatabaseSecret.parse(json("")).withPassword("other"));
     }
+
+    @Test
+    void builder_writesAndValidatesTheKeys() {
+        DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host("db").port(3307)
+                .username("we'ird \"user`").password(PASSWORD).dbname("app").ssl(SslMode.DISABLED)
+                .field("note", "kept").build();
+
+        assertThat(secret.toJson()).isEqualTo("{\"engine\":\"mariadb\",\"host\":\"db\",\"port\":3307,"
+                + "\"username\":\"we'ird \\\"user`\",\"password\":\"" + PASSWORD + "\",\"dbname\":\"app\","
+                + "\"ssl\":false,\"note\":\"kept\"}");
+        assertThat(secret.username()).isEqualTo("we'ird \"user`");
+        assertThat(secret.ssl()).isEqualTo(SslMode.DISABLED);
+        assertThatThrownBy(() -> DatabaseSecret.builder().engine("mysql").host("db").password("x").build())
+                .hasMessage("key 'username' is missing");
+    }
 }

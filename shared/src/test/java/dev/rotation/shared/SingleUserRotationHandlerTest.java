@@ -518,4 +518,17 @@ class SingleUserRotationHandlerTest {
             assertThat(Json.parseObject(line, "log line").get("step").asString()).isEqualTo(forged);
         });
     }
+
+    @Test
+    void logLines_carryTheLambdaRequestId() {
+        String current = secretsManager.create(secret("app", OLD_PASSWORD));
+        com.amazonaws.services.lambda.runtime.Context context = (com.amazonaws.services.lambda.runtime.Context)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                        (proxy, method, args) -> method.getName().equals("getAwsRequestId") ? "req-123" : null);
+
+        handler().handleRequest(new SecretsManagerRotationEvent("finishSecret", ARN, current, null), context);
+
+        assertThat(logLines).isNotEmpty().allMatch(line -> line.contains("\"requestId\":\"req-123\""));
+    }
 }
