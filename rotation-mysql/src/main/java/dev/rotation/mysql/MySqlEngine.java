@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -82,9 +81,10 @@ public final class MySqlEngine implements DatabaseEngine {
         return "/@\"'\\";
     }
 
-    /** Whether a secret's {@code engine} value names a server this engine rotates. */
-    public static boolean accepts(String engine) {
-        return engine != null && ENGINES.contains(engine.strip().toLowerCase(Locale.ROOT));
+    /** {@link #ENGINES}: the reference's values plus {@code aurora}, which older RDS consoles wrote. */
+    @Override
+    public Set<String> secretEngines() {
+        return ENGINES;
     }
 
     @Override

@@ -31,13 +31,8 @@ class MySqlEngineTest {
     }
 
     @Test
-    void accepts_mysqlFamilyEnginesOnly() {
-        assertThat(MySqlEngine.accepts("mysql")).isTrue();
-        assertThat(MySqlEngine.accepts("aurora-mysql")).isTrue();
-        assertThat(MySqlEngine.accepts("MariaDB")).isTrue();
-        assertThat(MySqlEngine.accepts("aurora")).isTrue();
-        assertThat(MySqlEngine.accepts("postgres")).isFalse();
-        assertThat(MySqlEngine.accepts(null)).isFalse();
+    void secretEngines_areTheMySqlFamily() {
+        assertThat(engine.secretEngines()).containsExactlyInAnyOrder("mysql", "aurora-mysql", "mariadb", "aurora");
     }
 
     @Test
