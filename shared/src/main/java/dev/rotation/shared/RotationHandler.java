@@ -124,7 +124,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             String reason = scrubber.scrub(reasonOf(e));
             log.failed((System.nanoTime() - start) / 1_000_000, reason);
             Throwable cause = e instanceof RotationException ? e.getCause() : e;
-            throw new RotationException(String.valueOf(step) + " failed for secret " + secretArn + ": " + reason,
+            throw new RotationException(scrubber.scrub(step + " failed for secret " + secretArn + ": " + reason),
                     scrubber.scrub(cause));
         }
     }
