@@ -49,14 +49,20 @@ public final class TestDatabases {
         return POSTGRES.get();
     }
 
-    /** A new MySQL-compatible server of its own (container or local binaries); the caller closes it. */
+    /**
+     * A new MySQL-compatible server of its own; the caller closes it. A throwaway server from local binaries
+     * when they are installed (it supports {@link TestDatabase#restart()}), else a container.
+     */
     public static TestDatabase startMysql() {
-        return AbstractTestDatabase.of(startOwn(Kind.MYSQL), false);
+        return AbstractTestDatabase.of(startOwn(Kind.MYSQL, true), false);
     }
 
-    /** A new PostgreSQL server of its own (container or local binaries); the caller closes it. */
+    /**
+     * A new PostgreSQL server of its own; the caller closes it. A throwaway server from local binaries when
+     * they are installed (it supports {@link TestDatabase#restart()}), else a container.
+     */
     public static TestDatabase startPostgres() {
-        return AbstractTestDatabase.of(startOwn(Kind.POSTGRES), false);
+        return AbstractTestDatabase.of(startOwn(Kind.POSTGRES, true), false);
     }
 
     /**
@@ -87,10 +93,15 @@ public final class TestDatabases {
         if (fromEnv.isPresent()) {
             return fromEnv.get();
         }
-        return startOwn(kind);
+        return startOwn(kind, false);
     }
 
-    private static DatabaseServer startOwn(Kind kind) {
+    private static DatabaseServer startOwn(Kind kind, boolean preferLocal) {
+        Optional<String> missing = kind == Kind.MYSQL ? ThrowawayMariaDb.missingBinaries()
+                : ThrowawayPostgres.missingBinaries();
+        if (preferLocal && missing.isEmpty()) {
+            return startThrowaway(kind);
+        }
         List<String> tried = new ArrayList<>();
         RuntimeException containerFailure = null;
         if (ContainerServer.dockerAvailable()) {
@@ -103,10 +114,8 @@ public final class TestDatabases {
         } else {
             tried.add("no Docker engine answered");
         }
-        Optional<String> missing = kind == Kind.MYSQL ? ThrowawayMariaDb.missingBinaries()
-                : ThrowawayPostgres.missingBinaries();
         if (missing.isEmpty()) {
-            return kind == Kind.MYSQL ? ThrowawayMariaDb.start(null) : ThrowawayPostgres.start(null);
+            return startThrowaway(kind);
         }
         tried.add(missing.get());
         String install = kind == Kind.MYSQL ? "mariadb-server" : "postgresql";
@@ -114,6 +123,10 @@ public final class TestDatabases {
                 + kind.envPrefix() + "_URL is not set, " + String.join(", ", tried) + ". Install the server with "
                 + "`apt-get install " + install + "`, start Docker, or set " + kind.envPrefix() + "_URL, "
                 + kind.envPrefix() + "_ADMIN_USER and " + kind.envPrefix() + "_ADMIN_PASSWORD.", containerFailure);
+    }
+
+    private static DatabaseServer startThrowaway(Kind kind) {
+        return kind == Kind.MYSQL ? ThrowawayMariaDb.start(null) : ThrowawayPostgres.start(null);
     }
 
     /** One lazily started server per kind; a failed start is remembered so every test fails fast and alike. */

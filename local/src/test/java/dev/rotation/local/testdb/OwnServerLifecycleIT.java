@@ -1,0 +1,110 @@
+package dev.rotation.local.testdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Servers of one's own: restart in place, and stop and clean up on close. */
+class OwnServerLifecycleIT {
+
+    static Stream<String> engines() {
+        return Engines.names();
+    }
+
+    private static TestDatabase startOwn(String engine) {
+        return engine.equals("mysql") ? TestDatabases.startMysql() : TestDatabases.startPostgres();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void restart_keepsPortDataAndPasswords_andBreaksOpenConnections(String engine) throws SQLException {
+        try (TestDatabase db = startOwn(engine)) {
+            String dbName = db.createDatabase("restart");
+            db.createAppUser(dbName, "keeper", "kept-Password-1");
+            try (Connection c = db.connect(dbName, "keeper", "kept-Password-1"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE kept (id INT)");
+                s.execute("INSERT INTO kept VALUES (7)");
+            }
+            int port = db.port();
+            Connection before = db.admin();
+
+            db.restart();
+
+            assertThat(db.port()).isEqualTo(port);
+            assertThat(db.canLogin(dbName, "keeper", "kept-Password-1")).isTrue();
+            assertThat(db.canLogin(dbName, "keeper", "wrong-Password-1")).isFalse();
+            try (Connection c = db.connect(dbName, "keeper", "kept-Password-1"); Statement s = c.createStatement();
+                 var rs = s.executeQuery("SELECT id FROM kept")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(7);
+            }
+            assertThatThrownBy(() -> before.createStatement().executeQuery("SELECT 1").close())
+                    .isInstanceOf(SQLException.class);
+            before.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void close_stopsTheServerAndDeletesItsFiles(String engine) {
+        TestDatabase db = startOwn(engine);
+        Path dir = db.serverLog().orElseThrow().getParent();
+        assertThat(dir).isDirectory();
+
+        db.close();
+
+        assertThat(Files.exists(dir)).isFalse();
+        assertThatThrownBy(db::admin).isInstanceOf(IllegalStateException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void ownThrowawayServer_listensOnAnEphemeralLoopbackPort_andDescribesItselfWithoutPasswords(String engine) {
+        try (TestDatabase db = startOwn(engine)) {
+            assertThat(db.host()).isEqualTo("127.0.0.1");
+            assertThat(db.port()).isNotIn(3306, 5432).isGreaterThan(1023);
+            assertThat(db.describe()).startsWith("throwaway ").contains("127.0.0.1:" + db.port())
+                    .doesNotContain(db.adminPassword());
+            assertThat(db.toString()).doesNotContain(db.adminPassword());
+            assertThat(db.jdbcUrl("x")).doesNotContain(db.adminPassword());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void sharedServer_ignoresClose(String engine) {
+        TestDatabase shared = Engines.shared(engine);
+        String dbName = shared.createDatabase("shared");
+
+        shared.close();
+
+        assertThat(shared.canLogin(dbName, shared.adminUsername(), shared.adminPassword())).isTrue();
+        assertThat(Engines.shared(engine)).isSameAs(shared);
+    }
+
+    @Test
+    void sharedServers_reportTheirEngines() {
+        assertThat(TestDatabases.mysql().engine()).isIn("mariadb", "mysql");
+        assertThat(TestDatabases.postgres().engine()).isEqualTo("postgres");
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void serverStartup_isReported(String engine) {
+        TestDatabase db = Engines.shared(engine);
+
+        System.out.println("test database: " + db.describe());
+
+        assertThat(db.describe()).isNotBlank().doesNotContain(db.adminPassword());
+    }
+}
