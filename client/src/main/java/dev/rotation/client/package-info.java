@@ -1,0 +1,2 @@
+/** Application-side access to rotated database secrets. */
+package dev.rotation.client;
