@@ -1,6 +1,8 @@
 package dev.rotation.local.secretsmanager;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,9 +76,11 @@ final class Secret {
 
     /** Versions, newest first. */
     List<SecretVersion> versionsNewestFirst() {
-        return versions.values().stream()
-                .sorted(Comparator.comparing((SecretVersion v) -> v.createdDate).reversed())
-                .toList();
+        // Reverse insertion order first, so versions created in the same instant still list newest first.
+        List<SecretVersion> list = new ArrayList<>(versions.values());
+        Collections.reverse(list);
+        list.sort(Comparator.comparing((SecretVersion v) -> v.createdDate).reversed());
+        return list;
     }
 
     /** Where the next scheduled rotation may happen, if rotation is on and has a schedule. */
