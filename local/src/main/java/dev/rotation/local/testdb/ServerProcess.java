@@ -1,6 +1,5 @@
 package dev.rotation.local.testdb;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One throwaway server process and its private directory: runs the set-up tools and the server as the
@@ -52,10 +49,12 @@ final class ServerProcess {
     static ServerProcess inNewDirectory(String name, String stopSignal) {
         Path base = baseDirectory();
         user().checkTraversable(base.resolve("x"));
+        StaleServers.reapOnce(base);
         try {
-            Path dir = Files.createTempDirectory(base, "rotation-testdb-" + name + "-");
+            Path dir = Files.createTempDirectory(base, StaleServers.PREFIX + name + "-");
             Files.setPosixFilePermissions(dir, java.util.EnumSet.of(PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            StaleServers.claim(dir);
             user().takeOwnership(dir);
             return new ServerProcess(name, dir, stopSignal);
         } catch (IOException e) {
@@ -143,6 +142,7 @@ final class ServerProcess {
     void start() {
         try {
             process = builder(command).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            StaleServers.recordServerPid(dir, process.pid());
         } catch (IOException e) {
             throw new TestDatabaseUnavailableException("cannot start " + command.get(0), e);
         }
@@ -209,13 +209,8 @@ final class ServerProcess {
     }
 
     void deleteDirectory() {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            // Best effort: a left-over directory in the temp dir is harmless.
+        if (Files.exists(dir)) {
+            StaleServers.delete(dir);
         }
     }
 

@@ -74,7 +74,8 @@ public final class TlsMaterial implements AutoCloseable {
         }
         Path dir;
         try {
-            dir = Files.createTempDirectory("rotation-testdb-tls-");
+            dir = Files.createTempDirectory(StaleServers.PREFIX + "tls-");
+            StaleServers.claim(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
