@@ -87,7 +87,7 @@ final class Params {
             return null;
         }
         try {
-            return Base64.getMimeDecoder().decode(s);
+            return Base64.getDecoder().decode(s);
         } catch (IllegalArgumentException e) {
             throw ServiceException.serialization("Parameter " + field + " must be base64-encoded binary data.");
         }
