@@ -1,0 +1,50 @@
+package dev.rotation.mysql;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.contract.RotationTarget;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** The MySQL module as the contract tests see it: the shared MySQL-compatible test server and this handler. */
+final class MySqlTarget implements RotationTarget {
+
+    @Override
+    public TestDatabase database() {
+        return TestDatabases.mysql();
+    }
+
+    @Override
+    public DatabaseEngine engine() {
+        return new MySqlEngine();
+    }
+
+    /** Asked from the server: 32 on MySQL 5.7+, 80 or 128 on MariaDB depending on the version. */
+    @Override
+    public int maxUsernameLength() {
+        try (Connection admin = database().admin(); Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS"
+                        + " WHERE TABLE_SCHEMA = 'mysql' AND TABLE_NAME = 'user' AND COLUMN_NAME = 'User'")) {
+            if (!rows.next()) {
+                throw new IllegalStateException("mysql.user has no User column on " + database().describe());
+            }
+            return rows.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the user name limit of " + database().describe(), e);
+        }
+    }
+
+    @Override
+    public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
+            Map<String, String> environment, Consumer<String> logSink) {
+        return new MySqlRotationHandler(client, environment, logSink);
+    }
+}
