@@ -1,0 +1,355 @@
+package dev.rotation.mysql;
+
+import dev.rotation.shared.UserAdministration;
+import dev.rotation.shared.UsernameLimit;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The administration SQL for alternating users on MySQL, Aurora MySQL and MariaDB, run as the master
+ * user. Every admin statement of this module is in this file.
+ *
+ * <p>An account is a user name and a host; the second user gets an account on every host the
+ * current user has one on (read from {@code mysql.user}), and on each of them exactly the current
+ * account's grants (from {@code SHOW GRANTS}, see {@link MySqlGrants}), including {@code WITH GRANT
+ * OPTION}, roles and the default role, and its TLS requirement ({@code REQUIRE ...}, from the
+ * {@code ssl_type}, {@code ssl_cipher}, {@code x509_issuer}, {@code x509_subject} columns).
+ * Accounts of the second user on hosts the current user has none on are dropped.
+ *
+ * <p>Names and hosts are quoted as identifiers with backticks (only a backtick needs doubling, in
+ * every {@code sql_mode}). Passwords are bound as parameters: the connection comes from
+ * {@link MySqlEngine#connect}, whose client-side prepared statements write them as string literals
+ * escaped for the session's {@code sql_mode} (the only form {@code IDENTIFIED BY} accepts).
+ *
+ * <p>The master user needs no SUPER: {@code CREATE USER}, {@code SELECT} on the {@code mysql}
+ * schema and, {@code WITH GRANT OPTION}, every privilege it copies (an RDS master user has these).
+ */
+public final class MySqlUserAdmin implements UserAdministration {
+    /**
+     * The environment variable holding the longest user name the server accepts; MySQL 5.7+ and
+     * Aurora MySQL 2+ allow 32 characters (the default), MySQL 5.6 only 16, MariaDB 80.
+     */
+    public static final String MAX_USERNAME_LENGTH = "MAX_USERNAME_LENGTH";
+    static final int DEFAULT_MAX_USERNAME_LENGTH = 32;
+    static final int LARGEST_MAX_USERNAME_LENGTH = 128;
+
+    static final String ACCOUNT_HOSTS = "SELECT Host FROM mysql.user WHERE User = ? ORDER BY Host";
+    static final String TLS_REQUIREMENT =
+            "SELECT ssl_type, ssl_cipher, x509_issuer, x509_subject FROM mysql.user WHERE User = ? AND Host = ?";
+    static final String MYSQL_DEFAULT_ROLES = "SELECT DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST FROM mysql.default_roles"
+            + " WHERE USER = ? AND HOST = ? ORDER BY DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST";
+
+    private static final String UNGUESSABLE_CHARACTERS =
+            "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789#%+-.:=^_~";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Override
+    public UsernameLimit usernameLimit(Map<String, String> environment) {
+        return UsernameLimit.charactersFromEnvironment(environment, MAX_USERNAME_LENGTH, DEFAULT_MAX_USERNAME_LENGTH,
+                LARGEST_MAX_USERNAME_LENGTH, "MySQL 5.7+ allows " + DEFAULT_MAX_USERNAME_LENGTH);
+    }
+
+    @Override
+    public boolean userExists(Connection admin, String username) throws SQLException {
+        return !hosts(admin, username).isEmpty();
+    }
+
+    /** Accounts the user is missing get a random password nobody knows; setPassword replaces it. */
+    @Override
+    public boolean ensureUser(Connection admin, String likeUser, String username, Consumer<String> log)
+            throws SQLException {
+        Set<String> have = hosts(admin, username);
+        boolean created = false;
+        for (String host : hosts(admin, likeUser)) {
+            if (!have.contains(host)) {
+                String unguessable = unguessablePassword();
+                runWithPassword(admin, "CREATE USER " + account(username, host) + " IDENTIFIED BY ?", unguessable,
+                        "CREATE USER " + describe(username, host));
+                log.accept("created account " + describe(username, host));
+                created = true;
+            }
+        }
+        return created;
+    }
+
+    @Override
+    public void synchronizePrivileges(Connection admin, String source, String target, Consumer<String> log)
+            throws SQLException {
+        Optional<MySqlServerVersion> version = MySqlServerVersion.parse(MySqlEngine.serverVersion(admin));
+        Set<String> sourceHosts = hosts(admin, source);
+        Set<String> targetHosts = hosts(admin, target);
+        for (String host : sourceHosts) {
+            if (!targetHosts.contains(host)) {
+                throw new SQLException("user " + describe(target, host) + " does not exist");
+            }
+            List<String> skipped = new ArrayList<>();
+            MySqlGrants want = MySqlGrants.parse(showGrants(admin, source, host), skipped);
+            MySqlGrants have = MySqlGrants.parse(showGrants(admin, target, host), new ArrayList<>());
+            for (String line : skipped) {
+                log.accept("not copied, not understood: a SHOW GRANTS line of " + describe(source, host)
+                        + " starting with '" + line.split("\\s+", 2)[0] + "'");
+            }
+            for (MySqlGrants.Change change : MySqlGrants.diff(want, have)) {
+                String sql = render(change, account(target, host));
+                execute(admin, sql);
+                log.accept(sql);
+            }
+            if (isMySql8(version)) {
+                syncMySqlDefaultRoles(admin, source, target, host, log);
+            }
+            syncTlsRequirement(admin, source, target, host, version, log);
+        }
+        for (String host : targetHosts) {
+            if (!sourceHosts.contains(host)) {
+                execute(admin, "DROP USER " + account(target, host));
+                log.accept("dropped account " + describe(target, host) + ": user '" + source
+                        + "' has no account on that host");
+            }
+        }
+    }
+
+    @Override
+    public void setPassword(Connection admin, String username, String password) throws SQLException {
+        Optional<MySqlServerVersion> version = MySqlServerVersion.parse(MySqlEngine.serverVersion(admin));
+        Set<String> hosts = hosts(admin, username);
+        if (hosts.isEmpty()) {
+            throw new SQLException("user '" + username + "' does not exist");
+        }
+        for (String host : hosts) {
+            String sql = alterUserSupported(version)
+                    ? "ALTER USER " + account(username, host) + " IDENTIFIED BY ?"
+                    : "SET PASSWORD FOR " + account(username, host) + " = PASSWORD(?)";
+            runWithPassword(admin, sql, password, "setting the password of " + describe(username, host));
+        }
+    }
+
+    // ---- Reading -----------------------------------------------------------------------------------
+
+    static Set<String> hosts(Connection admin, String username) throws SQLException {
+        Set<String> hosts = new LinkedHashSet<>();
+        try (PreparedStatement statement = admin.prepareStatement(ACCOUNT_HOSTS)) {
+            statement.setString(1, username);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    hosts.add(rows.getString(1));
+                }
+            }
+        }
+        return hosts;
+    }
+
+    static List<String> showGrants(Connection admin, String username, String host) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery("SHOW GRANTS FOR " + account(username, host))) {
+            while (rows.next()) {
+                lines.add(rows.getString(1));
+            }
+        }
+        return lines;
+    }
+
+    // ---- Writing -----------------------------------------------------------------------------------
+
+    static String render(MySqlGrants.Change change, String target) {
+        if (change instanceof MySqlGrants.GrantPrivileges grant) {
+            return "GRANT " + String.join(", ", grant.privileges()) + " ON " + grant.object() + " TO " + target;
+        }
+        if (change instanceof MySqlGrants.RevokePrivileges revoke) {
+            return "REVOKE " + String.join(", ", revoke.privileges()) + " ON " + revoke.object() + " FROM " + target;
+        }
+        if (change instanceof MySqlGrants.GrantOption option) {
+            return "GRANT " + option.privilege() + " ON " + option.object() + " TO " + target + " WITH GRANT OPTION";
+        }
+        if (change instanceof MySqlGrants.RevokeGrantOption option) {
+            return "REVOKE GRANT OPTION ON " + option.object() + " FROM " + target;
+        }
+        if (change instanceof MySqlGrants.GrantRole role) {
+            return "GRANT " + role.role() + " TO " + target + (role.adminOption() ? " WITH ADMIN OPTION" : "");
+        }
+        if (change instanceof MySqlGrants.RevokeRole role) {
+            return "REVOKE " + role.role() + " FROM " + target;
+        }
+        if (change instanceof MySqlGrants.SetDefaultRole role) {
+            return "SET DEFAULT ROLE " + role.role().orElse("NONE") + " FOR " + target;
+        }
+        throw new IllegalArgumentException("unknown change " + change.getClass().getSimpleName());
+    }
+
+    /** MySQL 8+: the default roles live in mysql.default_roles and are set with SET DEFAULT ROLE ... TO. */
+    private static void syncMySqlDefaultRoles(Connection admin, String source, String target, String host,
+            Consumer<String> log) throws SQLException {
+        List<String> want = defaultRoles(admin, source, host);
+        if (want.equals(defaultRoles(admin, target, host))) {
+            return;
+        }
+        String sql = "SET DEFAULT ROLE " + (want.isEmpty() ? "NONE" : String.join(", ", want)) + " TO "
+                + account(target, host);
+        execute(admin, sql);
+        log.accept(sql);
+    }
+
+    private static List<String> defaultRoles(Connection admin, String username, String host) throws SQLException {
+        List<String> roles = new ArrayList<>();
+        try (PreparedStatement statement = admin.prepareStatement(MYSQL_DEFAULT_ROLES)) {
+            statement.setString(1, username);
+            statement.setString(2, host);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    roles.add(account(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return roles;
+    }
+
+    /** The ssl_type column: '' none, ANY = REQUIRE SSL, X509, SPECIFIED = CIPHER/ISSUER/SUBJECT. */
+    record TlsRequirement(String type, String cipher, String issuer, String subject) {
+        static final TlsRequirement NONE = new TlsRequirement("", "", "", "");
+    }
+
+    private static void syncTlsRequirement(Connection admin, String source, String target, String host,
+            Optional<MySqlServerVersion> version, Consumer<String> log) throws SQLException {
+        TlsRequirement want = tlsRequirement(admin, source, host);
+        if (want.equals(tlsRequirement(admin, target, host))) {
+            return;
+        }
+        List<String> values = new ArrayList<>();
+        String require;
+        switch (want.type()) {
+            case "ANY":
+                require = "SSL";
+                break;
+            case "X509":
+                require = "X509";
+                break;
+            case "SPECIFIED": {
+                List<String> parts = new ArrayList<>();
+                addRequirement(parts, values, "CIPHER", want.cipher());
+                addRequirement(parts, values, "ISSUER", want.issuer());
+                addRequirement(parts, values, "SUBJECT", want.subject());
+                require = parts.isEmpty() ? "SSL" : String.join(" AND ", parts);
+                break;
+            }
+            default:
+                require = "NONE";
+        }
+        String sql = (alterUserSupported(version) ? "ALTER USER " + account(target, host)
+                : "GRANT USAGE ON *.* TO " + account(target, host)) + " REQUIRE " + require;
+        try (PreparedStatement statement = admin.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setString(i + 1, values.get(i));
+            }
+            statement.execute();
+        }
+        log.accept("set TLS requirement of " + describe(target, host) + " to REQUIRE " + require);
+    }
+
+    private static void addRequirement(List<String> parts, List<String> values, String keyword, String value) {
+        if (value != null && !value.isEmpty()) {
+            parts.add(keyword + " ?");
+            values.add(value);
+        }
+    }
+
+    private static TlsRequirement tlsRequirement(Connection admin, String username, String host) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(TLS_REQUIREMENT)) {
+            statement.setString(1, username);
+            statement.setString(2, host);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return TlsRequirement.NONE;
+                }
+                return new TlsRequirement(text(rows, 1).toUpperCase(java.util.Locale.ROOT), text(rows, 2),
+                        text(rows, 3), text(rows, 4));
+            }
+        }
+    }
+
+    /** The ssl columns are BLOBs on some versions and may be NULL. */
+    private static String text(ResultSet rows, int column) throws SQLException {
+        byte[] bytes = rows.getBytes(column);
+        return bytes == null ? "" : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void execute(Connection admin, String sql) throws SQLException {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** A statement with one password placeholder; its errors are rebuilt without the password or the driver's causes. */
+    private static void runWithPassword(Connection admin, String sql, String password, String what)
+            throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(sql)) {
+            statement.setString(1, password);
+            statement.execute();
+        } catch (SQLException e) {
+            throw new SQLException(what + " failed: " + Redaction.scrub(e.getMessage(), password), e.getSQLState(),
+                    e.getErrorCode());
+        }
+    }
+
+    // ---- Names ------------------------------------------------------------------------------------
+
+    /** {@code `user`@`host`}: inside backticks only the backtick itself is special. */
+    static String account(String username, String host) {
+        return quote(username) + "@" + quote(host);
+    }
+
+    static String quote(String identifier) {
+        Objects.requireNonNull(identifier, "identifier");
+        if (identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a MySQL name cannot contain NUL");
+        }
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    private static String describe(String username, String host) {
+        return "'" + username + "'@'" + host + "'";
+    }
+
+    private static boolean isMySql8(Optional<MySqlServerVersion> version) {
+        return version.map(v -> v.flavor() != MySqlServerVersion.Flavor.MARIADB && v.major() >= 8).orElse(false);
+    }
+
+    /** ALTER USER ... IDENTIFIED BY / REQUIRE: MySQL 5.7.6+, Aurora MySQL 2+, MariaDB 10.2+. */
+    static boolean alterUserSupported(Optional<MySqlServerVersion> version) {
+        if (version.isEmpty()) {
+            return true;
+        }
+        MySqlServerVersion v = version.get();
+        if (v.flavor() == MySqlServerVersion.Flavor.MARIADB) {
+            return v.major() > 10 || (v.major() == 10 && v.minor() >= 2);
+        }
+        return v.changesOwnPasswordWithAlterUser();
+    }
+
+    /** 32 characters from letters, digits and punctuation that need no escaping, each kind present. */
+    static String unguessablePassword() {
+        StringBuilder password = new StringBuilder();
+        password.append((char) ('A' + RANDOM.nextInt(26))).append((char) ('a' + RANDOM.nextInt(26)))
+                .append((char) ('2' + RANDOM.nextInt(8))).append('#');
+        while (password.length() < 32) {
+            password.append(UNGUESSABLE_CHARACTERS.charAt(RANDOM.nextInt(UNGUESSABLE_CHARACTERS.length())));
+        }
+        return password.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlUserAdmin";
+    }
+}
