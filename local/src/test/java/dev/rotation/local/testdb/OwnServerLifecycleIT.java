@@ -80,6 +80,36 @@ class OwnServerLifecycleIT {
         }
     }
 
+    @Test
+    void ownThrowawayMariaDb_hasOnlyPasswordProtectedRootAccounts() throws SQLException {
+        try (TestDatabase db = TestDatabases.startMysql(); Connection c = db.admin(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT CONCAT(User, '@', Host), authentication_string <> '' FROM mysql.user "
+                     + "WHERE User <> 'mariadb.sys' ORDER BY 1")) {
+            java.util.List<String> accounts = new java.util.ArrayList<>();
+            while (rs.next()) {
+                accounts.add(rs.getString(1) + (rs.getBoolean(2) ? " with password" : " WITHOUT PASSWORD"));
+            }
+            assertThat(accounts).containsExactly("root@127.0.0.1 with password", "root@localhost with password");
+        }
+    }
+
+    @Test
+    void ownThrowawayPostgres_demandsScramForEveryConnection() throws SQLException {
+        try (TestDatabase db = TestDatabases.startPostgres(); Connection c = db.admin(); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT DISTINCT auth_method FROM pg_hba_file_rules")) {
+                java.util.List<String> methods = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    methods.add(rs.getString(1));
+                }
+                assertThat(methods).containsExactly("scram-sha-256");
+            }
+            try (var rs = s.executeQuery("SHOW password_encryption")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("scram-sha-256");
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("engines")
     void sharedServer_ignoresClose(String engine) {
