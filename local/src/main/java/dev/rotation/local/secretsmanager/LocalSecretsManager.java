@@ -40,6 +40,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LocalSecretsManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalSecretsManager.class.getName());
 
+    static {
+        // The JDK server writes the headers and the body in separate packets; with Nagle's algorithm
+        // and the client's delayed ACK every response would wait ~40 ms. Read once per JVM, so set it
+        // before the first HttpServer is created (an explicit -D setting wins).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /**
      * Attempts of a whole rotation before giving up. The service retries a failed rotation several
      * times with the same token; five attempts make every step run again after a transient failure
