@@ -1,0 +1,37 @@
+package dev.rotation.postgres;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.contract.RotationTarget;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** The PostgreSQL module as the contract tests see it: the shared PostgreSQL test server and this handler. */
+final class PostgresTarget implements RotationTarget {
+
+    @Override
+    public TestDatabase database() {
+        return TestDatabases.postgres();
+    }
+
+    @Override
+    public DatabaseEngine engine() {
+        return new PostgresEngine();
+    }
+
+    /** NAMEDATALEN - 1 bytes. */
+    @Override
+    public int maxUsernameLength() {
+        return 63;
+    }
+
+    @Override
+    public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
+            Map<String, String> environment, Consumer<String> logSink) {
+        return new PostgresRotationHandler(client, environment, logSink);
+    }
+}
