@@ -1,0 +1,146 @@
+package dev.rotation.local.secretsmanager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives the running server with the AWS CLI v2 (Debian package awscli) as a user would. Fails,
+ * never skips, when the CLI is missing.
+ */
+class AwsCliIT {
+    private static final Path AWS = Path.of("/usr/bin/aws");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String T1 = "cccccccc-0000-0000-0000-000000000001";
+    private static final String T2 = "cccccccc-0000-0000-0000-000000000002";
+
+    @TempDir
+    Path home;
+
+    private LocalSecretsManager server;
+
+    /** Exit code, stdout and stderr of one CLI call. */
+    private record Result(int exit, String out, String err) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(out);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        if (!Files.isExecutable(AWS)) {
+            fail("/usr/bin/aws is missing: install the AWS CLI v2 with `apt-get install -y awscli` "
+                    + "(.ci/run does this in CI)");
+        }
+        server = LocalSecretsManager.builder().port(0).schedulerInterval(Duration.ZERO).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Result aws(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", server.endpoint().toString(),
+                "--output", "json", "secretsmanager"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        env.put("AWS_ACCESS_KEY_ID", "AKIDLOCAL");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_PAGER", "");
+        env.put("AWS_CONFIG_FILE", home.resolve("config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("credentials").toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("HOME", home.toString());
+        env.remove("AWS_PROFILE");
+        Path out = home.resolve("out.txt");
+        Path err = home.resolve("err.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("aws " + String.join(" ", args) + " did not finish within 120 s");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private JsonNode ok(String... args) throws IOException, InterruptedException {
+        Result r = aws(args);
+        assertThat(r.exit()).as("aws %s failed: %s", String.join(" ", args), r.err()).isZero();
+        return r.out().isBlank() ? JSON.createObjectNode() : r.json();
+    }
+
+    @Test
+    void awsCli_coversTheDailyOperations() throws Exception {
+        JsonNode created = ok("create-secret", "--name", "cli/db", "--secret-string", "{\"password\":\"first\"}",
+                "--client-request-token", T1, "--description", "made by the CLI");
+        assertThat(created.path("VersionId").asText()).isEqualTo(T1);
+        assertThat(created.path("ARN").asText()).startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:cli/db-");
+
+        JsonNode put = ok("put-secret-value", "--secret-id", "cli/db", "--secret-string", "{\"password\":\"second\"}",
+                "--version-stages", "AWSPENDING", "--client-request-token", T2);
+        assertThat(put.path("VersionStages").toString()).isEqualTo("[\"AWSPENDING\"]");
+
+        assertThat(ok("get-secret-value", "--secret-id", "cli/db", "--version-stage", "AWSPENDING")
+                .path("SecretString").asText()).isEqualTo("{\"password\":\"second\"}");
+        assertThat(ok("get-secret-value", "--secret-id", "cli/db").path("VersionId").asText()).isEqualTo(T1);
+
+        ok("update-secret-version-stage", "--secret-id", "cli/db", "--version-stage", "AWSCURRENT",
+                "--move-to-version-id", T2, "--remove-from-version-id", T1);
+
+        JsonNode value = ok("get-secret-value", "--secret-id", created.path("ARN").asText());
+        assertThat(value.path("VersionId").asText()).isEqualTo(T2);
+        assertThat(value.path("SecretString").asText()).contains("second");
+        assertThat(value.path("CreatedDate").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*");
+
+        JsonNode described = ok("describe-secret", "--secret-id", "cli/db");
+        assertThat(described.path("Description").asText()).isEqualTo("made by the CLI");
+        assertThat(described.path("VersionIdsToStages").path(T1).toString()).isEqualTo("[\"AWSPREVIOUS\"]");
+        assertThat(described.path("VersionIdsToStages").path(T2).toString()).contains("AWSCURRENT", "AWSPENDING");
+
+        ok("update-secret-version-stage", "--secret-id", "cli/db", "--version-stage", "AWSPENDING",
+                "--remove-from-version-id", T2);
+        ok("put-secret-value", "--secret-id", "cli/db", "--secret-string", "third");
+        JsonNode listed = ok("list-secret-version-ids", "--secret-id", "cli/db");
+        assertThat(listed.path("Versions")).hasSize(2);
+        JsonNode all = ok("list-secret-version-ids", "--secret-id", "cli/db", "--include-deprecated");
+        assertThat(all.path("Versions")).hasSize(3);
+
+        String password = ok("get-random-password", "--password-length", "24", "--exclude-punctuation")
+                .path("RandomPassword").asText();
+        assertThat(password).matches("[A-Za-z0-9]{24}");
+
+        JsonNode deleted = ok("delete-secret", "--secret-id", "cli/db", "--recovery-window-in-days", "7");
+        assertThat(deleted.path("DeletionDate").asText()).isNotBlank();
+        Result refused = aws("get-secret-value", "--secret-id", "cli/db");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("InvalidRequestException").doesNotContain("third");
+
+        ok("restore-secret", "--secret-id", "cli/db");
+        assertThat(ok("get-secret-value", "--secret-id", "cli/db").path("SecretString").asText()).isEqualTo("third");
+
+        Result missing = aws("describe-secret", "--secret-id", "nope");
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("ResourceNotFoundException");
+    }
+}
