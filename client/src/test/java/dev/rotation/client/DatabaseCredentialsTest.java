@@ -1,0 +1,96 @@
+package dev.rotation.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DatabaseCredentialsTest {
+    private static final String PASSWORD = "S3cr3t:pa\\ss\"w0rd";
+
+    @Test
+    void fromJson_readsTheRotationSecret() {
+        DatabaseCredentials c = DatabaseCredentials.fromJson("{\"engine\":\"postgres\",\"host\":\"db.example\","
+                + "\"port\":\"6432\",\"username\":\"app\",\"password\":\"S3cr3t:pa\\\\ss\\\"w0rd\",\"dbname\":\"shop\","
+                + "\"ssl\":true,\"masterarn\":\"arn:x\",\"extra\":{\"a\":[1,2.5,null]}}");
+
+        assertThat(c.engine()).isEqualTo(DatabaseCredentials.Engine.POSTGRESQL);
+        assertThat(c.engineName()).isEqualTo("postgres");
+        assertThat(c.host()).isEqualTo("db.example");
+        assertThat(c.port()).isEqualTo(6432);
+        assertThat(c.username()).isEqualTo("app");
+        assertThat(c.password()).isEqualTo(PASSWORD);
+        assertThat(c.dbname()).contains("shop");
+        assertThat(c.ssl()).isEqualTo(DatabaseCredentials.Ssl.REQUIRED);
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6432/shop");
+    }
+
+    @Test
+    void jdbcUrl_usesTheMySqlDriverForMySqlAuroraMySqlAndMariaDb() {
+        for (String engine : new String[] {"mysql", "aurora-mysql", "mariadb", "MariaDB"}) {
+            DatabaseCredentials c = DatabaseCredentials.fromJson("{\"engine\":\"" + engine
+                    + "\",\"host\":\"10.0.0.5\",\"username\":\"app\",\"password\":\"p\"}");
+            assertThat(c.jdbcUrl()).isEqualTo("jdbc:mysql://10.0.0.5:3306/");
+        }
+    }
+
+    @Test
+    void jdbcUrl_defaultsPostgresDatabaseAndPortAndEncodesNames() {
+        DatabaseCredentials pg = DatabaseCredentials.fromJson(
+                "{\"engine\":\"aurora-postgresql\",\"host\":\"::1\",\"username\":\"app\",\"password\":\"p\"}");
+        DatabaseCredentials odd = DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"db\",\"port\":3307,"
+                + "\"username\":\"app\",\"password\":\"p\",\"dbname\":\"my db/é?x\"}");
+
+        assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5432/postgres");
+        assertThat(odd.jdbcUrl()).isEqualTo("jdbc:mysql://db:3307/my%20db%2F%C3%A9%3Fx");
+    }
+
+    @Test
+    void connectionProperties_carryCredentialsAndTlsModeFromSsl() {
+        DatabaseCredentials mysql = DatabaseCredentials.fromJson(
+                "{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":\"true\"}");
+        DatabaseCredentials pgOff = DatabaseCredentials.fromJson(
+                "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":false}");
+        DatabaseCredentials pgAbsent = DatabaseCredentials.fromJson(
+                "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":\"maybe\"}");
+        Properties extra = new Properties();
+        extra.setProperty("sslmode", "require");
+        extra.setProperty("password", "not-this");
+
+        assertThat(mysql.connectionProperties(null)).containsEntry("sslMode", "VERIFY_IDENTITY")
+                .containsEntry("user", "app").containsEntry("password", "pw");
+        assertThat(pgOff.connectionProperties(null)).containsEntry("sslmode", "disable");
+        assertThat(pgAbsent.connectionProperties(null)).containsEntry("sslmode", "prefer");
+        assertThat(pgAbsent.connectionProperties(extra)).containsEntry("sslmode", "require")
+                .containsEntry("password", "pw");
+    }
+
+    @Test
+    void fromJson_rejectsMissingOrBadKeysWithoutShowingTheSecret() {
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"u\"}"))
+                .hasMessageContaining("'password'");
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson(
+                "{\"engine\":\"oracle\",\"host\":\"db\",\"username\":\"u\",\"password\":\"Hunter2-secret\"}"))
+                .hasMessageContaining("oracle").hasMessageNotContaining("Hunter2");
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson(
+                "{\"engine\":\"mysql\",\"host\":\"db?sslMode=DISABLED\",\"username\":\"u\",\"password\":\"pw\"}"))
+                .hasMessageContaining("'host'");
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson(
+                "{\"engine\":\"mysql\",\"host\":\"db\",\"port\":70000,\"username\":\"u\",\"password\":\"pw\"}"))
+                .hasMessageContaining("'port'");
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson("{\"password\":\"Hunter2-secret\" oops"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JSON object")
+                .hasMessageNotContaining("Hunter2");
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson("plain-text-password"))
+                .hasMessageNotContaining("plain-text-password");
+    }
+
+    @Test
+    void toString_hidesThePassword() {
+        DatabaseCredentials c = DatabaseCredentials.fromJson(
+                "{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"app\",\"password\":\"Hunter2-secret\"}");
+
+        assertThat(c.toString()).contains("app").contains("db").doesNotContain("Hunter2");
+    }
+}

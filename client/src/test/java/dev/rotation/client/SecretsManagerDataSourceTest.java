@@ -1,0 +1,265 @@
+package dev.rotation.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SecretsManagerDataSourceTest {
+    private static final String ID = FakeSecretsManager.NAME;
+    private static final String OLD = "Old-pa55word!";
+    private static final String NEW = "New-pa55word?";
+    private static final String NEWER = "Newer-pa55word#";
+
+    private final TestClock clock = new TestClock();
+    private final FakeSecretsManager sm = new FakeSecretsManager(secret(OLD));
+    private final FakeDatabase db = new FakeDatabase(OLD);
+    private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    private final RetryPolicy policy = RetryPolicy.builder().maxRounds(5).baseDelay(Duration.ofMillis(100))
+            .maxDelay(Duration.ofMillis(300)).build();
+    private final SecretCache cache = SecretCache.builder().client(sm).ttl(Duration.ofMinutes(5)).clock(clock).build();
+    private final ExecutorService threads = Executors.newFixedThreadPool(8);
+    private Runnable onSleep = () -> { };
+    private double jitter = 0.5;
+
+    private final SecretsManagerDataSource ds = SecretsManagerDataSource.builder().secretId(ID).secretCache(cache)
+            .connector(db).retryPolicy(policy).jitter(() -> jitter).sleeper(d -> {
+                sleeps.add(d);
+                onSleep.run();
+            }).build();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    static String secret(String password) {
+        return "{\"engine\":\"mysql\",\"host\":\"db.example\",\"port\":3306,\"username\":\"app\",\"password\":\""
+                + password + "\",\"dbname\":\"shop\",\"ssl\":false}";
+    }
+
+    @Test
+    void getConnection_whenCurrentLogsIn_readsTheSecretOnce() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            ds.getConnection().close();
+        }
+
+        assertThat(sm.requests()).isEqualTo(1);
+        assertThat(db.urls).allMatch("jdbc:mysql://db.example:3306/shop"::equals);
+        assertThat(ds.metrics()).satisfies(m -> {
+            assertThat(m.connectionsOpened()).isEqualTo(20);
+            assertThat(m.refusedLogins()).isZero();
+            assertThat(m.retries()).isZero();
+        });
+    }
+
+    @Test
+    void getConnection_inSingleUserRotationWindow_logsInWithPendingAtOnce() throws Exception {
+        ds.getConnection().close();
+        sm.startRotation(secret(NEW));
+        db.password = NEW;
+
+        Connection c = ds.getConnection();
+
+        assertThat(c).isNotNull();
+        assertThat(sleeps).isEmpty();
+        assertThat(db.triedPasswords).endsWith(OLD, NEW);
+        assertThat(ds.metrics().pendingLogins()).isEqualTo(1);
+        assertThat(sm.describeCalls).hasValue(1);
+        assertThat(sm.getCalls).hasValue(2);
+    }
+
+    @Test
+    void getConnection_afterBridgingOnce_usesPendingWithoutFurtherRequestsUntilCurrentMoves() throws Exception {
+        ds.getConnection().close();
+        sm.startRotation(secret(NEW));
+        db.password = NEW;
+        ds.getConnection().close();
+        int requests = sm.requests();
+        int tries = db.triedPasswords.size();
+
+        for (int i = 0; i < 10; i++) {
+            ds.getConnection().close();
+        }
+
+        assertThat(sm.requests()).isEqualTo(requests);
+        assertThat(db.triedPasswords.subList(tries, db.triedPasswords.size())).containsOnly(NEW).hasSize(10);
+
+        sm.finishRotation();
+        clock.advance(Duration.ofMinutes(5));
+        ds.getConnection().close();
+        assertThat(cache.getSecret(ID).secretString()).contains(NEW);
+        assertThat(db.triedPasswords).last().isEqualTo(NEW);
+    }
+
+    @Test
+    void getConnection_afterRotationFinished_refreshesCurrentAndLogsIn() throws Exception {
+        ds.getConnection().close();
+        sm.startRotation(secret(NEW));
+        sm.finishRotation();
+        db.password = NEW;
+
+        ds.getConnection().close();
+
+        assertThat(sleeps).isEmpty();
+        assertThat(db.triedPasswords).endsWith(OLD, NEW);
+        assertThat(ds.metrics().pendingLogins()).isZero();
+        assertThat(cache.metrics().refreshes()).isEqualTo(1);
+    }
+
+    @Test
+    void getConnection_whenBridgedPasswordIsRotatedAgain_findsTheNextPending() throws Exception {
+        ds.getConnection().close();
+        sm.startRotation(secret(NEW));
+        db.password = NEW;
+        ds.getConnection().close();
+        sm.finishRotation();
+        sm.startRotation(secret(NEWER));
+        db.password = NEWER;
+
+        ds.getConnection().close();
+
+        assertThat(db.triedPasswords).endsWith(NEW, NEWER);
+        assertThat(sleeps).isEmpty();
+        assertThat(ds.metrics().pendingLogins()).isEqualTo(2);
+    }
+
+    @Test
+    void getConnection_whenNothingLogsIn_backsOffWithinBoundsAndFailsWithoutPassword() {
+        db.password = "something-else";
+
+        assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class)
+                .satisfies(e -> {
+                    SQLException s = (SQLException) e;
+                    assertThat(s.getSQLState()).isEqualTo("28000");
+                    assertThat(s.getErrorCode()).isEqualTo(1045);
+                    assertThat(s.getMessage()).contains(ID).contains("'app'").doesNotContain(OLD);
+                    for (Throwable t = s; t != null; t = t.getCause()) {
+                        assertThat(t.getMessage()).doesNotContain(OLD).doesNotContain("something-else");
+                    }
+                });
+        assertThat(sleeps).hasSize(4);
+        for (int round = 1; round <= 4; round++) {
+            Duration ceiling = policy.ceiling(round);
+            assertThat(sleeps.get(round - 1)).isBetween(ceiling.dividedBy(2), ceiling);
+        }
+        assertThat(policy.ceiling(4)).isEqualTo(Duration.ofMillis(300));
+        assertThat(ds.metrics()).satisfies(m -> {
+            assertThat(m.failedConnections()).isEqualTo(1);
+            assertThat(m.backoffs()).isEqualTo(4);
+            assertThat(m.loginAttempts()).isEqualTo(1);
+        });
+        assertThat(sm.describeCalls).hasValue(5);
+    }
+
+    @Test
+    void getConnection_whenLabelsMoveDuringBackoff_logsInNextRound() throws Exception {
+        ds.getConnection().close();
+        db.password = NEW;
+        onSleep = () -> {
+            sm.startRotation(secret(NEW));
+            sm.finishRotation();
+        };
+
+        ds.getConnection().close();
+
+        assertThat(sleeps).hasSize(1);
+        assertThat(db.triedPasswords).last().isEqualTo(NEW);
+    }
+
+    @Test
+    void getConnection_whenServerIsDown_failsAtOnceWithoutAskingSecretsManager() throws Exception {
+        ds.getConnection().close();
+        db.down = true;
+
+        assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08S01"));
+        assertThat(sm.requests()).isEqualTo(1);
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void getConnection_whenSecretsManagerFails_throwsSqlExceptionNamingTheSecret() {
+        sm.failing = true;
+
+        assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class).hasMessageContaining(ID)
+                .hasMessageContaining("InternalServiceErrorException");
+    }
+
+    @Test
+    void getConnection_manyThreadsInRotationWindow_sendBoundedRequests() throws Exception {
+        ds.getConnection().close();
+        sm.startRotation(secret(NEW));
+        db.password = NEW;
+
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            done.add(threads.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    ds.getConnection().close();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(ds.metrics().connectionsOpened()).isEqualTo(401);
+        assertThat(ds.metrics().failedConnections()).isZero();
+        // One read, then at most one check per thread that failed before the bridge existed, one pending read.
+        assertThat(sm.requests()).isLessThanOrEqualTo(1 + 8 + 1);
+        assertThat(sm.maxInFlight).hasValue(1);
+    }
+
+    @Test
+    void getConnection_withSecretWithoutCredentials_failsNamingTheKey() {
+        FakeSecretsManager broken = new FakeSecretsManager("{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"app\"}");
+        SecretsManagerDataSource bad = SecretsManagerDataSource.builder().secretId(ID).client(broken).connector(db)
+                .build();
+
+        assertThatThrownBy(bad::getConnection).isInstanceOf(SQLException.class).hasMessageContaining("'password'");
+        assertThat(db.urls).isEmpty();
+    }
+
+    @Test
+    void getConnection_withUsernameAndPassword_isNotSupported() {
+        assertThatThrownBy(() -> ds.getConnection("app", OLD)).isInstanceOf(SQLFeatureNotSupportedException.class)
+                .hasMessageNotContaining(OLD);
+    }
+
+    @Test
+    void toStringAndMetrics_neverShowThePassword() throws Exception {
+        ds.getConnection().close();
+
+        assertThat(ds.toString()).contains(ID).doesNotContain(OLD);
+        assertThat(ds.metrics().toString()).doesNotContain(OLD);
+        assertThat(cache.metrics().toString()).doesNotContain(OLD);
+        assertThat(db.urls).noneMatch(u -> u.contains(OLD));
+    }
+
+    @Test
+    void builder_withoutSecretId_failsClearly() {
+        assertThatThrownBy(() -> SecretsManagerDataSource.builder().client(sm).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secretId");
+    }
+
+    @Test
+    void unwrap_returnsItselfForDataSource() throws Exception {
+        assertThat(ds.isWrapperFor(javax.sql.DataSource.class)).isTrue();
+        assertThat(ds.unwrap(SecretsManagerDataSource.class)).isSameAs(ds);
+        assertThatThrownBy(() -> ds.unwrap(String.class)).isInstanceOf(SQLException.class);
+    }
+}
