@@ -120,11 +120,21 @@ abstract class AbstractTestDatabase implements TestDatabase {
         server.restart();
     }
 
+    @Override
+    public void stop() {
+        server.pause();
+    }
+
+    @Override
+    public void start() {
+        server.resume();
+    }
+
     /** Stops the server unless it is the JVM-wide shared one, which stops when the JVM exits. */
     @Override
     public void close() {
         if (!shared) {
-            server.stop();
+            server.destroy();
         }
     }
 

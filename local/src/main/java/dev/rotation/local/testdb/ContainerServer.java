@@ -120,7 +120,17 @@ final class ContainerServer implements DatabaseServer {
     }
 
     @Override
-    public void stop() {
+    public void pause() {
+        restart();
+    }
+
+    @Override
+    public void resume() {
+        restart();
+    }
+
+    @Override
+    public void destroy() {
         container.stop();
     }
 

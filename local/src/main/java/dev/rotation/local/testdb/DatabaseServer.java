@@ -34,5 +34,12 @@ interface DatabaseServer {
 
     void restart();
 
-    void stop();
+    /** Stops the process, keeping data and port. */
+    void pause();
+
+    /** Starts a paused process again. */
+    void resume();
+
+    /** Stops for good and deletes what it can (for servers it owns). */
+    void destroy();
 }

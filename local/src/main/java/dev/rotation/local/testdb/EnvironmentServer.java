@@ -116,7 +116,17 @@ final class EnvironmentServer implements DatabaseServer {
     }
 
     @Override
-    public void stop() {
+    public void pause() {
+        restart();
+    }
+
+    @Override
+    public void resume() {
+        restart();
+    }
+
+    @Override
+    public void destroy() {
         // Not ours to stop.
     }
 

@@ -102,6 +102,20 @@ final class ServerProcess {
         }
     }
 
+    /** Creates a subdirectory (mode 700) the server user owns. */
+    Path createPrivateDirectory(String name) {
+        Path sub = dir.resolve(name);
+        try {
+            Files.createDirectory(sub);
+            Files.setPosixFilePermissions(sub, java.util.EnumSet.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            user.takeOwnership(sub);
+            return sub;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + sub, e);
+        }
+    }
+
     /** Copies a file into the directory, owned by the server user, mode 600 (PostgreSQL insists for keys). */
     Path copyPrivateFile(Path source, String fileName) {
         try {
@@ -113,9 +127,18 @@ final class ServerProcess {
 
     /** Runs a set-up tool (initdb, install-db) as the server user; throws with its output if it fails. */
     void runSetupTool(List<String> toolCommand, Duration timeout) {
+        runSetupTool(toolCommand, null, timeout);
+    }
+
+    /** Same, feeding the tool {@code stdin} (a file the JVM reads; the tool needs no access to it). */
+    void runSetupTool(List<String> toolCommand, Path stdin, Duration timeout) {
         Path toolLog = dir.resolve("setup.log");
         try {
-            Process p = builder(toolCommand).redirectOutput(ProcessBuilder.Redirect.appendTo(toolLog.toFile())).start();
+            ProcessBuilder pb = builder(toolCommand).redirectOutput(ProcessBuilder.Redirect.appendTo(toolLog.toFile()));
+            if (stdin != null) {
+                pb.redirectInput(stdin.toFile());
+            }
+            Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new TestDatabaseUnavailableException(toolCommand.get(0) + " did not finish within " + timeout

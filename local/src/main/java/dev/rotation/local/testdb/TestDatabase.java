@@ -91,6 +91,22 @@ public interface TestDatabase extends AutoCloseable {
      */
     void restart();
 
+    /**
+     * Stops the server process but keeps its data, port and passwords, e.g. to make it unreachable for a
+     * while; {@link #start()} brings it back. Open connections break.
+     *
+     * @throws UnsupportedOperationException for servers this component did not start from local binaries
+     */
+    void stop();
+
+    /**
+     * Starts a server stopped by {@link #stop()} again, on the same port, and waits until it accepts
+     * logins. Does nothing if it runs.
+     *
+     * @throws UnsupportedOperationException for servers this component did not start from local binaries
+     */
+    void start();
+
     /** Stops the server and deletes its files, if this component started it; otherwise does nothing. */
     @Override
     void close();

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * A server started by this JVM from locally installed binaries, in a private temporary directory, on an
- * ephemeral port of 127.0.0.1, with password authentication. Stopped and deleted by {@link #stop()} or,
+ * ephemeral port of 127.0.0.1, with password authentication. Stopped and deleted by {@link #destroy()} or,
  * at the latest, when the JVM exits.
  */
 abstract class ThrowawayServer implements DatabaseServer {
@@ -68,7 +68,7 @@ abstract class ThrowawayServer implements DatabaseServer {
             afterFirstStart();
             startupTime = Duration.ofNanos(System.nanoTime() - started);
         } catch (RuntimeException e) {
-            stop();
+            destroy();
             throw e;
         }
     }
@@ -85,16 +85,33 @@ abstract class ThrowawayServer implements DatabaseServer {
 
     @Override
     public synchronized void restart() {
-        if (stopped) {
-            throw new IllegalStateException("the server has been stopped: " + origin());
-        }
-        process.stop();
-        process.start(serverCommand(port, false));
-        awaitReady();
+        pause();
+        resume();
     }
 
     @Override
-    public void stop() {
+    public synchronized void pause() {
+        requireNotStopped();
+        process.stop();
+    }
+
+    @Override
+    public synchronized void resume() {
+        requireNotStopped();
+        if (!process.isAlive()) {
+            process.start(serverCommand(port, false));
+            awaitReady();
+        }
+    }
+
+    private void requireNotStopped() {
+        if (stopped) {
+            throw new IllegalStateException("the server has been closed: " + origin());
+        }
+    }
+
+    @Override
+    public void destroy() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {

@@ -56,6 +56,26 @@ class OwnServerLifecycleIT {
 
     @ParameterizedTest
     @MethodSource("engines")
+    void stop_makesTheServerUnreachable_untilStartBringsItBackUnchanged(String engine) {
+        try (TestDatabase db = startOwn(engine)) {
+            String dbName = db.createDatabase("outage");
+            db.createAppUser(dbName, "waiter", "wait-Password-1");
+            int port = db.port();
+
+            db.stop();
+
+            assertThatThrownBy(() -> db.canLogin(dbName, "waiter", "wait-Password-1"))
+                    .isInstanceOf(IllegalStateException.class);
+
+            db.start();
+
+            assertThat(db.port()).isEqualTo(port);
+            assertThat(db.canLogin(dbName, "waiter", "wait-Password-1")).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
     void close_stopsTheServerAndDeletesItsFiles(String engine) {
         TestDatabase db = startOwn(engine);
         Path dir = db.serverLog().orElseThrow().getParent();
@@ -90,6 +110,18 @@ class OwnServerLifecycleIT {
                 accounts.add(rs.getString(1) + (rs.getBoolean(2) ? " with password" : " WITHOUT PASSWORD"));
             }
             assertThat(accounts).containsExactly("root@127.0.0.1 with password", "root@localhost with password");
+        }
+    }
+
+    @Test
+    void throwawayMariaDb_initialisedByInstallDb_worksLikeTheFastBootstrap() {
+        try (TestDatabase db = AbstractTestDatabase.of(ThrowawayMariaDb.start(null, true), false)) {
+            String dbName = db.createDatabase("installdb");
+            db.createAppUser(dbName, "installed", "installed-Password-1");
+
+            assertThat(db.canLogin(dbName, "installed", "installed-Password-1")).isTrue();
+            assertThat(db.canLogin(dbName, "installed", "wrong-Password-1")).isFalse();
+            assertThat(db.canLogin(dbName, "root", "")).isFalse();
         }
     }
 
