@@ -81,6 +81,8 @@ final class SecretStore {
     private final SecretPersistence persistence;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Secret> byName = new LinkedHashMap<>();
+    /** The last state written to disk, per name, to roll back to when a write fails (not kept in memory mode). */
+    private final Map<String, Secret> committed = new LinkedHashMap<>();
 
     SecretStore(Clock clock, String region, String accountId, SecretPersistence persistence) {
         this.clock = clock;
@@ -94,7 +96,38 @@ final class SecretStore {
                         now());
             }
             byName.put(s.name, s);
+            if (persistence != SecretPersistence.IN_MEMORY) {
+                committed.put(s.name, s.copy());
+            }
         }
+    }
+
+    /**
+     * Persists a changed secret. If the write fails, the in-memory secret goes back to what was
+     * last written, so memory never shows a change that is not on disk, and the error propagates.
+     */
+    private void save(Secret s) {
+        if (persistence == SecretPersistence.IN_MEMORY) {
+            return;
+        }
+        try {
+            persistence.save(s);
+            committed.put(s.name, s.copy());
+        } catch (RuntimeException e) {
+            Secret before = committed.get(s.name);
+            if (before == null) {
+                byName.remove(s.name);
+            } else {
+                byName.put(s.name, before.copy());
+            }
+            throw e;
+        }
+    }
+
+    private void forget(Secret s) {
+        persistence.delete(s);
+        committed.remove(s.name);
+        byName.remove(s.name);
     }
 
     Instant now() {
@@ -143,7 +176,7 @@ final class SecretStore {
             v.labels.add(AWSCURRENT);
             s.versions.put(versionId, v);
         }
-        persistence.save(s);
+        save(s);
         byName.put(name, s);
         return new Ref(s.arn, s.name, versionId);
     }
@@ -181,7 +214,7 @@ final class SecretStore {
             // The service records access per day only; persisting once a day keeps reads cheap.
             s.lastAccessedDate = today;
             v.lastAccessedDate = today;
-            persistence.save(s);
+            save(s);
         }
         return new Read(s.arn, s.name, v.versionId, v.value, List.copyOf(v.labels), v.createdDate);
     }
@@ -224,7 +257,7 @@ final class SecretStore {
         }
         if (changed) {
             s.lastChangedDate = now();
-            persistence.save(s);
+            save(s);
         }
         return new Ref(s.arn, s.name, versionId);
     }
@@ -267,7 +300,7 @@ final class SecretStore {
         }
         s.lastChangedDate = now;
         prune(s);
-        persistence.save(s);
+        save(s);
         return v;
     }
 
@@ -325,7 +358,7 @@ final class SecretStore {
         }
         s.lastChangedDate = now();
         prune(s);
-        persistence.save(s);
+        save(s);
         return new Ref(s.arn, s.name, null);
     }
 
@@ -513,8 +546,7 @@ final class SecretStore {
         Instant now = now();
         if (force) {
             s.rotationGeneration++;
-            persistence.delete(s);
-            byName.remove(s.name);
+            forget(s);
             return new Deleted(s.arn, s.name, now);
         }
         if (s.deleted()) {
@@ -524,7 +556,7 @@ final class SecretStore {
         s.deletedDate = now.plus(Duration.ofDays(days));
         s.rotationGeneration++;
         s.lastChangedDate = now;
-        persistence.save(s);
+        save(s);
         return new Deleted(s.arn, s.name, s.deletedDate);
     }
 
@@ -533,7 +565,7 @@ final class SecretStore {
         if (s.deleted()) {
             s.deletedDate = null;
             s.lastChangedDate = now();
-            persistence.save(s);
+            save(s);
         }
         return new Ref(s.arn, s.name, null);
     }
@@ -551,8 +583,7 @@ final class SecretStore {
 
     private boolean purgeIfExpired(Secret s) {
         if (s != null && s.deleted() && !now().isBefore(s.deletedDate)) {
-            persistence.delete(s);
-            byName.remove(s.name);
+            forget(s);
             return true;
         }
         return false;
@@ -568,7 +599,7 @@ final class SecretStore {
         validateTags(tags, s.tags);
         s.tags.putAll(tags);
         s.lastChangedDate = now();
-        persistence.save(s);
+        save(s);
         return new Ref(s.arn, s.name, null);
     }
 
@@ -579,7 +610,7 @@ final class SecretStore {
         Secret s = findLive(secretId);
         keys.forEach(s.tags::remove);
         s.lastChangedDate = now();
-        persistence.save(s);
+        save(s);
         return new Ref(s.arn, s.name, null);
     }
 
@@ -680,7 +711,7 @@ final class SecretStore {
         }
         s.lastOutcome = new RotationOutcome(token, RotationOutcome.IN_PROGRESS, null, 0, null, now);
         s.lastChangedDate = now;
-        persistence.save(s);
+        save(s);
         return ticket(s, token, function, testOnly, true);
     }
 
@@ -697,7 +728,7 @@ final class SecretStore {
         s.rotationEnabled = false;
         s.rotationGeneration++;
         s.lastChangedDate = now();
-        persistence.save(s);
+        save(s);
         SecretVersion current = s.versionWithLabel(AWSCURRENT).orElse(null);
         String pendingId = s.versionWithLabel(AWSPENDING).filter(p -> p != current).map(p -> p.versionId)
                 .orElse(null);
@@ -733,7 +764,7 @@ final class SecretStore {
                 s.versions.remove(v.versionId);
             }
         }
-        persistence.save(s);
+        save(s);
     }
 
     /** Starts the scheduled rotations whose window is open now; returns their tickets. */
@@ -750,7 +781,7 @@ final class SecretStore {
             try {
                 started.add(begin(s, UUID.randomUUID().toString(), s.rotationLambdaArn, null, false));
             } catch (ServiceException e) {
-                persistence.save(s);
+                save(s);
                 skipped.accept(s.arn + ": " + e.getMessage());
             }
         }
