@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.contract.RotationTarget;
 import java.sql.Connection;
@@ -20,6 +21,11 @@ final class MySqlTarget implements RotationTarget {
     @Override
     public TestDatabase database() {
         return TestDatabases.mysql();
+    }
+
+    @Override
+    public TestDatabase startTlsDatabase(TlsMaterial tls) {
+        return TestDatabases.startMysqlWithTls(tls);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.contract.RotationTarget;
 import java.util.Map;
@@ -16,6 +17,11 @@ final class PostgresTarget implements RotationTarget {
     @Override
     public TestDatabase database() {
         return TestDatabases.postgres();
+    }
+
+    @Override
+    public TestDatabase startTlsDatabase(TlsMaterial tls) {
+        return TestDatabases.startPostgresWithTls(tls);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.rotation.shared.contract;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * <pre>{@code
  * final class MySqlTarget implements RotationTarget {
  *     public TestDatabase database() { return TestDatabases.mysql(); }
+ *     public TestDatabase startTlsDatabase(TlsMaterial tls) { return TestDatabases.startMysqlWithTls(tls); }
  *     public DatabaseEngine engine() { return new MySqlEngine(); }
  *     public int maxUsernameLength() { return 80; }
  *     public RequestHandler<SecretsManagerRotationEvent, Void> handler(
@@ -31,6 +33,12 @@ public interface RotationTarget {
 
     /** The server the tests run against; a shared one is fine, every test makes its own users. */
     TestDatabase database();
+
+    /**
+     * A new server of the target's kind offering TLS with {@code tls}'s server certificate (and still
+     * accepting plaintext); the caller closes it.
+     */
+    TestDatabase startTlsDatabase(TlsMaterial tls);
 
     /** The engine under test (for its default password exclusions and port). */
     DatabaseEngine engine();

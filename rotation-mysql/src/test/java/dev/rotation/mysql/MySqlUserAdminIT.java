@@ -1,0 +1,228 @@
+package dev.rotation.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.shared.ConnectionSettings;
+import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.shared.SslMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@link MySqlUserAdmin} on the real MySQL-compatible test server, logged in through
+ * {@link MySqlEngine} as a master user without SUPER: what a rotation's privilege synchronisation
+ * copies (every host, WITH GRANT OPTION, column privileges, roles, the default role, REQUIRE SSL),
+ * what it takes away again, and passwords that need escaping.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MySqlUserAdminIT {
+    private final TestDatabase db = TestDatabases.mysql();
+    private final MySqlUserAdmin admin = new MySqlUserAdmin();
+    private final List<String> users = new ArrayList<>();
+    private final List<String> log = new ArrayList<>();
+    private String dbName;
+    private String master;
+    private Connection session;
+
+    @BeforeAll
+    void createDatabase() {
+        dbName = db.createDatabase("useradmin");
+        MySqlAlternatingUsersTarget.admin(db, "CREATE TABLE " + MySqlUserAdmin.quote(dbName) + ".`t` (a INT, b INT)");
+    }
+
+    @BeforeEach
+    void logInAsMaster() throws SQLException {
+        master = unique("master");
+        String password = "Master-" + unique("pw") + "-9x";
+        MySqlAlternatingUsersTarget.createMaster(db, master, password);
+        users.add(master);
+        DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(db.host()).port(db.port())
+                .username(master).password(password).ssl(SslMode.DISABLED).build();
+        session = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults());
+    }
+
+    @AfterEach
+    void cleanUp() throws SQLException {
+        session.close();
+        for (String user : users) {
+            for (String host : MySqlUserAdmin.hosts(db.admin(), user)) {
+                MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlUserAdmin.account(user, host));
+            }
+        }
+    }
+
+    private static String unique(String prefix) {
+        byte[] bytes = new byte[4];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return prefix + "_" + HexFormat.of().formatHex(bytes);
+    }
+
+    private String grantDb() {
+        return MySqlAlternatingUsersTarget.grantDatabase(dbName);
+    }
+
+    /** An application user like the rotated one, on two hosts, with every kind of grant and REQUIRE SSL. */
+    private String richSourceUser(String role) {
+        String source = unique("src");
+        users.add(source);
+        db.createAppUser(dbName, source, "Src-Passw0rd-1");
+        String table = MySqlUserAdmin.quote(dbName) + ".`t`";
+        MySqlAlternatingUsersTarget.admin(db,
+                "CREATE USER " + MySqlUserAdmin.account(source, "localhost") + " IDENTIFIED BY 'Src-Passw0rd-2'",
+                "GRANT SELECT ON " + grantDb() + ".* TO " + MySqlUserAdmin.account(source, "localhost"),
+                "GRANT SELECT (a), UPDATE (b) ON " + table + " TO " + MySqlUserAdmin.account(source, "%"),
+                "GRANT INSERT ON " + table + " TO " + MySqlUserAdmin.account(source, "%") + " WITH GRANT OPTION",
+                "ALTER USER " + MySqlUserAdmin.account(source, "%") + " REQUIRE SSL");
+        masterRuns("CREATE ROLE " + MySqlUserAdmin.quote(role),
+                "GRANT SELECT ON " + grantDb() + ".* TO " + MySqlUserAdmin.quote(role),
+                "GRANT " + MySqlUserAdmin.quote(role) + " TO " + MySqlUserAdmin.account(source, "%"),
+                "SET DEFAULT ROLE " + MySqlUserAdmin.quote(role) + " FOR " + MySqlUserAdmin.account(source, "%"));
+        return source;
+    }
+
+    private void masterRuns(String... statements) {
+        try (Statement s = session.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("master statement failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String sync(String source) throws SQLException {
+        String target = source + "_clone";
+        users.add(target);
+        admin.ensureUser(session, source, target, log::add);
+        admin.synchronizePrivileges(session, source, target, log::add);
+        return target;
+    }
+
+    /** SHOW GRANTS with the account's own name replaced and MariaDB's password hash cut out, as a sorted set. */
+    private Set<String> grants(String user, String host) throws SQLException {
+        Set<String> lines = new TreeSet<>();
+        for (String line : MySqlUserAdmin.showGrants(session, user, host)) {
+            lines.add(line.replace(MySqlUserAdmin.quote(user) + "@", "`USER`@")
+                    .replaceAll(" IDENTIFIED BY PASSWORD '[^']*'", "")
+                    .replaceAll(" IDENTIFIED VIA \\S+ USING '[^']*'", ""));
+        }
+        return lines;
+    }
+
+    private String showCreateUser(String user, String host) throws SQLException {
+        try (Statement s = session.createStatement();
+                ResultSet rows = s.executeQuery("SHOW CREATE USER " + MySqlUserAdmin.account(user, host))) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    @Test
+    void synchronizePrivileges_copiesEveryHostGrantOptionColumnsRolesDefaultRoleAndTls() throws SQLException {
+        String role = unique("role");
+        String source = richSourceUser(role);
+
+        String target = sync(source);
+
+        assertThat(MySqlUserAdmin.hosts(session, target)).containsExactlyInAnyOrder("%", "localhost");
+        for (String host : List.of("%", "localhost")) {
+            assertThat(grants(target, host)).as("grants on host %s", host).isEqualTo(grants(source, host));
+        }
+        assertThat(grants(target, "%")).anyMatch(line -> line.contains("WITH GRANT OPTION"))
+                .anyMatch(line -> line.contains("SELECT (`a`)") || line.contains("SELECT (a)"))
+                .anyMatch(line -> line.startsWith("GRANT " + MySqlUserAdmin.quote(role) + " TO"))
+                .anyMatch(line -> line.startsWith("SET DEFAULT ROLE " + MySqlUserAdmin.quote(role)));
+        assertThat(showCreateUser(target, "%")).contains("REQUIRE SSL");
+        assertThat(showCreateUser(target, "localhost")).doesNotContain("REQUIRE SSL");
+        assertThat(String.join("\n", log)).doesNotContain("Src-Passw0rd");
+    }
+
+    @Test
+    void synchronizePrivileges_afterTheSourceLostGrants_takesThemAwayAndDropsExtraHosts() throws SQLException {
+        String role = unique("role");
+        String source = richSourceUser(role);
+        String target = sync(source);
+        String table = MySqlUserAdmin.quote(dbName) + ".`t`";
+        MySqlAlternatingUsersTarget.admin(db,
+                "REVOKE SELECT (a) ON " + table + " FROM " + MySqlUserAdmin.account(source, "%"),
+                "REVOKE GRANT OPTION ON " + table + " FROM " + MySqlUserAdmin.account(source, "%"),
+                "ALTER USER " + MySqlUserAdmin.account(source, "%") + " REQUIRE NONE",
+                "DROP USER " + MySqlUserAdmin.account(source, "localhost"));
+        masterRuns("SET DEFAULT ROLE NONE FOR " + MySqlUserAdmin.account(source, "%"),
+                "REVOKE " + MySqlUserAdmin.quote(role) + " FROM " + MySqlUserAdmin.account(source, "%"));
+        log.clear();
+
+        admin.synchronizePrivileges(session, source, target, log::add);
+
+        assertThat(MySqlUserAdmin.hosts(session, target)).containsExactly("%");
+        assertThat(grants(target, "%")).isEqualTo(grants(source, "%"))
+                .noneMatch(line -> line.contains("WITH GRANT OPTION"))
+                .noneMatch(line -> line.contains(MySqlUserAdmin.quote(role)));
+        assertThat(showCreateUser(target, "%")).doesNotContain("REQUIRE SSL");
+        assertThat(log).anyMatch(line -> line.startsWith("REVOKE")).anyMatch(line -> line.startsWith("dropped"));
+    }
+
+    @Test
+    void synchronizePrivileges_whenAlreadyEqual_changesNothing() throws SQLException {
+        String source = richSourceUser(unique("role"));
+        String target = sync(source);
+        log.clear();
+
+        admin.synchronizePrivileges(session, source, target, log::add);
+
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void ensureUser_createsAnAccountNobodyCanLogInToUntilThePasswordIsSet() throws SQLException {
+        String source = unique("plain");
+        users.add(source);
+        db.createAppUser(dbName, source, "Plain-Passw0rd-1");
+        String target = source + "_clone";
+        users.add(target);
+
+        assertThat(admin.ensureUser(session, source, target, log::add)).isTrue();
+        assertThat(admin.ensureUser(session, source, target, log::add)).isFalse();
+
+        assertThat(db.canLogin(dbName, target, "")).isFalse();
+        assertThat(db.canLogin(dbName, target, "Plain-Passw0rd-1")).isFalse();
+    }
+
+    @Test
+    void setPassword_withQuotesBackslashesAndWildcards_isStoredExactly() throws SQLException {
+        String source = unique("quote");
+        users.add(source);
+        db.createAppUser(dbName, source, "Quote-Passw0rd-1");
+        String target = sync(source);
+        String password = "it's \"quoted\" \\ back\\\\slash \\' %_ `tick` ;-- end";
+
+        admin.setPassword(session, target, password);
+
+        assertThat(db.canLogin(dbName, target, password)).isTrue();
+        assertThat(db.canLogin(dbName, target, password.replace("\\\\", "\\"))).isFalse();
+        try (PreparedStatement check = session.prepareStatement("SELECT COUNT(*) FROM mysql.user WHERE User = ?")) {
+            check.setString(1, target);
+            try (ResultSet rows = check.executeQuery()) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+}
