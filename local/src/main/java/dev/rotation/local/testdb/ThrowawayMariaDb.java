@@ -10,16 +10,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A throwaway MariaDB (or MySQL-compatible {@code mariadbd}) server from the local installation.
+ * A throwaway MariaDB server from the local installation.
  *
- * <p>The system tables are created as {@code mariadb-install-db} would, minus help tables; the first start runs a one-time init file that
- * removes every account but {@code root@localhost} (no anonymous users, no {@code root@<hostname>}), gives
- * root a random password and adds {@code root@127.0.0.1} with the same password. The unix socket lives
- * in the private directory; TCP listens on 127.0.0.1 only.
+ * <p>The system tables are created as {@code mariadb-install-db} would, minus the help tables. The first
+ * start runs a one-time init file that removes every account but {@code root@localhost} (no anonymous
+ * users, no {@code root@<hostname>}), gives root a random password and adds {@code root@127.0.0.1} with
+ * the same password. The unix socket lives in the private directory; TCP listens on 127.0.0.1 only.
  */
 final class ThrowawayMariaDb extends ThrowawayServer {
-    private static final List<Path> SERVER_CANDIDATES = List.of(Path.of("/usr/sbin/mariadbd"), Path.of("/usr/bin/mariadbd"),
-            Path.of("/usr/sbin/mysqld"));
+    private static final List<Path> SERVER_CANDIDATES = List.of(Path.of("/usr/sbin/mariadbd"), Path.of("/usr/bin/mariadbd"));
     private static final List<Path> SQL_DIR_CANDIDATES = List.of(Path.of("/usr/share/mariadb"), Path.of("/usr/share/mysql"));
     /** What mariadb-install-db feeds the bootstrap, minus the 3 MB of help texts and the sys schema. */
     private static final List<String> BOOTSTRAP_SQL = List.of("mysql_system_tables.sql", "mysql_performance_tables.sql",
