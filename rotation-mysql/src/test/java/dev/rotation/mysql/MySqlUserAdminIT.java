@@ -61,11 +61,14 @@ class MySqlUserAdminIT {
     @AfterEach
     void cleanUp() throws SQLException {
         session.close();
-        for (String user : users) {
-            for (String host : MySqlUserAdmin.hosts(db.admin(), user)) {
-                MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlUserAdmin.account(user, host));
+        try (Connection c = db.admin()) {
+            for (String user : users) {
+                for (String host : MySqlUserAdmin.hosts(c, user)) {
+                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlUserAdmin.account(user, host));
+                }
             }
         }
+        users.clear();
     }
 
     private static String unique(String prefix) {

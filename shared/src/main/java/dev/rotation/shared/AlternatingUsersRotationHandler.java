@@ -138,8 +138,7 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
             throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + arn
                     + ") cannot be read: " + e.getClass().getSimpleName());
         } catch (RotationException e) {
-            throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + arn
-                    + ") is unusable: " + e.getMessage());
+            throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "': " + e.getMessage());
         }
     }
 
