@@ -126,6 +126,23 @@ final class RotationHarness implements AutoCloseable {
         return name;
     }
 
+    /**
+     * For alternating users: a master secret holding the server's admin login, then an application user
+     * and its secret naming the master secret in {@code masterarn}; returns the user secret's name.
+     */
+    String createAlternatingUserSecret(String username) {
+        String masterArn = functionClient.createSecret(r -> r.name("admin/" + unique("master"))
+                .secretString(secretJson(db.adminUsername(), db.adminPassword(), null))).arn();
+        String password = newPassword();
+        db.dropUser(username);
+        db.dropUser(username + "_clone");
+        db.createAppUser(dbName, username, password);
+        passwords.add(password);
+        String name = "app/" + unique("db");
+        functionClient.createSecret(r -> r.name(name).secretString(secretJson(username, password, masterArn)));
+        return name;
+    }
+
     /** The secret an operator stores: plaintext for the throwaway servers, which offer no TLS. */
     String secretJson(String username, String password, String masterArn) {
         return "{\"engine\":\"" + db.engine() + "\",\"host\":\"" + db.host() + "\",\"port\":" + db.port()
