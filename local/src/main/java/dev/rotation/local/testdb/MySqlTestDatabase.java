@@ -51,9 +51,22 @@ final class MySqlTestDatabase extends AbstractTestDatabase {
         return quoteIdentifier(username) + "@`%`";
     }
 
-    /** In GRANT, {@code _} and {@code %} in a database name are wildcards; escape them to mean only this one. */
-    String grantDatabase(String database) {
-        return quoteIdentifier(database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+    /**
+     * In GRANT, {@code _} and {@code %} in a database name are wildcards; escape them to mean only this one.
+     * Except on MySQL with {@code partial_revokes} on, which takes them literally (escaping would then name
+     * another database).
+     */
+    String grantDatabase(String database, boolean wildcards) {
+        return quoteIdentifier(wildcards
+                ? database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") : database);
+    }
+
+    private static boolean grantsUseWildcards(Connection c) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.partial_revokes")) {
+            return !(rs.next() && rs.getBoolean(1));
+        } catch (SQLException noSuchVariable) {
+            return true; // MariaDB and MySQL before 8.0.16
+        }
     }
 
     @Override
@@ -67,7 +80,8 @@ final class MySqlTestDatabase extends AbstractTestDatabase {
                 ps.execute();
             }
             try (Statement s = c.createStatement()) {
-                s.execute("GRANT ALL PRIVILEGES ON " + grantDatabase(database) + ".* TO " + account(username));
+                s.execute("GRANT ALL PRIVILEGES ON " + grantDatabase(database, grantsUseWildcards(c)) + ".* TO "
+                        + account(username));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create user " + username + " on " + describe() + ": "

@@ -95,6 +95,23 @@ class AppUserRightsIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void mysqlAppUser_grantOnADatabaseWithAnUnderscore_doesNotCoverLookAlikeNames() throws SQLException {
+        TestDatabase db = TestDatabases.mysql();
+        String own = db.createDatabase("wild");
+        String lookAlike = own.replace('_', 'x');
+        try (Connection c = db.admin(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE `" + lookAlike + "`");
+        }
+        String user = "u_" + Passwords.suffix(8);
+        db.createAppUser(own, user, PASSWORD);
+
+        try (Connection c = db.connect(own, user, PASSWORD); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("CREATE TABLE `" + lookAlike + "`.t (id INT)"))
+                    .isInstanceOf(SQLException.class);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("engines")
     void appUser_hasNoServerWidePrivileges(String engine) throws SQLException {

@@ -20,7 +20,12 @@ class QuotingTest {
 
     @Test
     void mysqlGrantDatabase_escapesWildcards() {
-        assertThat(mysql.grantDatabase("app_x%")).isEqualTo("`app\\_x\\%`");
+        assertThat(mysql.grantDatabase("app_x%", true)).isEqualTo("`app\\_x\\%`");
+    }
+
+    @Test
+    void mysqlGrantDatabase_withPartialRevokes_leavesTheNameLiteral() {
+        assertThat(mysql.grantDatabase("app_x%", false)).isEqualTo("`app_x%`");
     }
 
     @Test
