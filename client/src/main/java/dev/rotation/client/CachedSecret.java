@@ -23,11 +23,6 @@ public final class CachedSecret {
         this.secretBinary = secretBinary;
     }
 
-    /** A secret version with a string value, e.g. for fakes in tests. */
-    public static CachedSecret of(String arn, String name, String versionId, String secretString) {
-        return new CachedSecret(arn, name, versionId, Objects.requireNonNull(secretString, "secretString"), null);
-    }
-
     static CachedSecret of(String arn, String name, String versionId, String secretString, SdkBytes secretBinary) {
         return new CachedSecret(arn, name, versionId, secretString, secretBinary);
     }

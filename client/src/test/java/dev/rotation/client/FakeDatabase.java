@@ -17,6 +17,7 @@ final class FakeDatabase implements JdbcConnector {
     volatile boolean down;
     final List<String> urls = new CopyOnWriteArrayList<>();
     final List<String> triedPasswords = new CopyOnWriteArrayList<>();
+    volatile Properties lastProperties;
 
     FakeDatabase(String password) {
         this.password = password;
@@ -25,6 +26,7 @@ final class FakeDatabase implements JdbcConnector {
     @Override
     public Connection connect(String url, Properties properties) throws SQLException {
         urls.add(url);
+        lastProperties = properties;
         if (down) {
             throw new SQLNonTransientConnectionException("Communications link failure", "08S01");
         }

@@ -43,6 +43,28 @@ class SecretCacheTest {
     }
 
     @Test
+    void getSecret_whenManyThreadsReadItFirst_sendsOneRequest() throws Exception {
+        sm.gate = new CountDownLatch(1);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            results.add(threads.submit(() -> {
+                start.await();
+                return cache.getSecretString(ID);
+            }));
+        }
+        start.countDown();
+        assertThat(sm.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        sm.gate.countDown();
+
+        for (Future<String> f : results) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("v1-secret");
+        }
+        assertThat(sm.getCalls).hasValue(1);
+        assertThat(sm.maxInFlight).hasValue(1);
+    }
+
+    @Test
     void getSecret_afterTtl_whenCurrentUnchanged_sendsOnlyDescribeSecret() {
         cache.getSecret(ID);
         clock.advance(TTL);

@@ -235,6 +235,23 @@ class SecretsManagerDataSourceTest {
     }
 
     @Test
+    void getConnection_passesCredentialsTlsModeAndLoginTimeoutAsPropertiesNotInTheUrl() throws Exception {
+        java.util.Properties extra = new java.util.Properties();
+        extra.setProperty("password", "ignored");
+        extra.setProperty("socketTimeout", "5000");
+        SecretsManagerDataSource withProps = SecretsManagerDataSource.builder().secretId(ID).secretCache(cache)
+                .connector(db).connectionProperties(extra).build();
+        withProps.setLoginTimeout(7);
+
+        withProps.getConnection().close();
+
+        assertThat(db.urls).last().isEqualTo("jdbc:mysql://db.example:3306/shop");
+        assertThat(db.lastProperties).containsEntry("user", "app").containsEntry("password", OLD)
+                .containsEntry("sslMode", "DISABLED").containsEntry("connectTimeout", "7000")
+                .containsEntry("socketTimeout", "5000");
+    }
+
+    @Test
     void getConnection_withUsernameAndPassword_isNotSupported() {
         assertThatThrownBy(() -> ds.getConnection("app", OLD)).isInstanceOf(SQLFeatureNotSupportedException.class)
                 .hasMessageNotContaining(OLD);
