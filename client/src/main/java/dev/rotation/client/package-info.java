@@ -1,2 +1,19 @@
-/** Application-side access to rotated database secrets. */
+/**
+ * Application-side access to rotated database secrets, with nothing beyond the AWS SDK's Secrets
+ * Manager client: {@link dev.rotation.client.SecretCache} reads and caches secrets,
+ * {@link dev.rotation.client.DatabaseCredentials} is the typed view of a rotation secret, and
+ * {@link dev.rotation.client.SecretsManagerDataSource} opens JDBC connections that keep logging in
+ * while the secret rotates (also as the DataSource under a pool such as HikariCP).
+ *
+ * <pre>{@code
+ * SecretCache secrets = SecretCache.create(SecretsManagerClient.create());
+ * DataSource dataSource = SecretsManagerDataSource.builder()
+ *         .secretId("prod/dbCredentials")
+ *         .secretCache(secrets)
+ *         .build();
+ * try (Connection c = dataSource.getConnection()) {
+ *     ...
+ * }
+ * }</pre>
+ */
 package dev.rotation.client;
