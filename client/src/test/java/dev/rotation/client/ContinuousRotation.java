@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  * rotation function rotates the secret {@value #ROTATIONS} times, each triggered by RotateSecret and
  * awaited. Each rotation is held after setSecret (for single user: the window in which only the
  * AWSPENDING password logs in) until the application has finished {@value #QUERIES_IN_WINDOW} more
- * queries, so every rotation really exercises the window.
+ * queries and, for single user, until a connection was opened inside the window, so every rotation
+ * really exercises it.
  */
 final class ContinuousRotation {
     static final int ROTATIONS = 12;
@@ -42,11 +43,20 @@ final class ContinuousRotation {
             try {
                 load.awaitMoreQueries(QUERIES_BETWEEN_ROTATIONS, PROGRESS_TIMEOUT);
                 h.duringSetSecretWindow = () -> {
+                    long bridged = ds.metrics().pendingLogins();
                     if (pool != null) {
                         // Make the pool open new connections inside the window.
                         pool.getHikariPoolMXBean().softEvictConnections();
                     }
                     load.awaitMoreQueries(QUERIES_IN_WINDOW, PROGRESS_TIMEOUT);
+                    if (!alternating) {
+                        // A pool may have served the window with a connection opened just before setSecret;
+                        // keep the window open until one was opened inside it, which only AWSPENDING can do.
+                        long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
+                        while (ds.metrics().pendingLogins() == bridged && System.nanoTime() < deadline) {
+                            load.awaitMoreQueries(1, PROGRESS_TIMEOUT);
+                        }
+                    }
                 };
                 for (int i = 0; i < ROTATIONS; i++) {
                     h.rotate(secretId);
