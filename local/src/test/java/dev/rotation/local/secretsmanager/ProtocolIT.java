@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,34 @@ class ProtocolIT {
         HttpResponse<String> r = call("PutSecretValue", "{\"SecretId\":\"wire\",\"ClientRequestToken\":\"" + token
                 + "\",\"SecretString\":\"" + SECRET + "-b\"}");
         assertError(r, "ResourceExistsException");
+    }
+
+    @Test
+    void garbageForEveryOperation_isNeverA500AndLosesNoVersion() throws Exception {
+        List<String> operations = List.of("CreateSecret", "DescribeSecret", "GetSecretValue", "PutSecretValue",
+                "UpdateSecret", "UpdateSecretVersionStage", "ListSecretVersionIds", "ListSecrets",
+                "GetRandomPassword", "RotateSecret", "CancelRotateSecret", "DeleteSecret", "RestoreSecret",
+                "TagResource", "UntagResource");
+        List<String> bodies = List.of("null", "\"text\"", "{\"SecretId\":[]}", "{\"SecretId\":{}}",
+                "{\"SecretId\":\"wire\",\"Tags\":\"x\"}", "{\"SecretId\":\"wire\",\"Tags\":[1]}",
+                "{\"SecretId\":\"wire\",\"TagKeys\":[null]}", "{\"SecretId\":\"wire\",\"RotationRules\":[]}",
+                "{\"SecretId\":\"wire\",\"RotationRules\":{\"AutomaticallyAfterDays\":1e99}}",
+                "{\"SecretId\":\"wire\",\"Filters\":[1]}", "{\"Filters\":[{\"Key\":5}]}",
+                "{\"MaxResults\":99999999999}", "{\"PasswordLength\":-1}", "{\"SecretId\":\"wire\",\"VersionStages\":[]}",
+                "{\"SecretId\":\"wire\",\"VersionStage\":\"\"}", "{\"Name\":\"\"}",
+                "{\"SecretId\":\"" + "a".repeat(3000) + "\"}", "{\"SecretId\":\"wire\",\"NextToken\":\"%%%\"}");
+        for (String op : operations) {
+            for (String body : bodies) {
+                HttpResponse<String> r = call(op, body);
+                // Members an operation does not have are ignored, as the service does, so some succeed.
+                assertThat(r.statusCode()).as("%s %s -> %s", op, body, r.body()).isIn(200, 400);
+                if (r.statusCode() == 400) {
+                    assertThat(json(r).path("__type").asText()).as("%s %s", op, body).isNotBlank();
+                }
+            }
+        }
+        assertThat(json(call("GetSecretValue", "{\"SecretId\":\"wire\"}")).path("SecretString").asText())
+                .isEqualTo(SECRET);
     }
 
     @Test
