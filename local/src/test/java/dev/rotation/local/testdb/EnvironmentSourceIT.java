@@ -18,25 +18,25 @@ class EnvironmentSourceIT {
     @ParameterizedTest
     @MethodSource("engines")
     void serverFromEnvironmentVariables_isAdministeredLikeAnyOther(String engine) {
-        try (TestDatabase real = engine.equals("mysql") ? TestDatabases.startMysql() : TestDatabases.startPostgres()) {
-            String prefix = engine.equals("mysql") ? "TEST_MYSQL" : "TEST_POSTGRES";
-            Map<String, String> env = Map.of(
-                    prefix + "_URL", real.jdbcUrl(engine.equals("mysql") ? "" : "postgres"),
-                    prefix + "_ADMIN_USER", real.adminUsername(),
-                    prefix + "_ADMIN_PASSWORD", real.adminPassword());
-            TestDatabase fromEnv = AbstractTestDatabase.of(
-                    TestDatabases.resolve(engine.equals("mysql") ? Kind.MYSQL : Kind.POSTGRES, env), false);
+        TestDatabase real = Engines.shared(engine);
+        String prefix = engine.equals("mysql") ? "TEST_MYSQL" : "TEST_POSTGRES";
+        Map<String, String> env = Map.of(
+                prefix + "_URL", real.jdbcUrl(engine.equals("mysql") ? "" : "postgres"),
+                prefix + "_ADMIN_USER", real.adminUsername(),
+                prefix + "_ADMIN_PASSWORD", real.adminPassword());
+        TestDatabase fromEnv = AbstractTestDatabase.of(
+                TestDatabases.resolve(engine.equals("mysql") ? Kind.MYSQL : Kind.POSTGRES, env), false);
+        String user = "env_" + Passwords.suffix(8);
 
-            String dbName = fromEnv.createDatabase("env");
-            fromEnv.createAppUser(dbName, "env_user", "env-Password-1");
+        String dbName = fromEnv.createDatabase("env");
+        fromEnv.createAppUser(dbName, user, "env-Password-1");
 
-            assertThat(fromEnv.describe()).contains(prefix + "_URL").contains(":" + real.port())
-                    .doesNotContain(real.adminPassword());
-            assertThat(fromEnv.engine()).isEqualTo(real.engine());
-            assertThat(fromEnv.canLogin(dbName, "env_user", "env-Password-1")).isTrue();
-            assertThat(fromEnv.canLogin(dbName, "env_user", "wrong-Password-1")).isFalse();
-            fromEnv.close();
-            assertThat(real.canLogin(dbName, "env_user", "env-Password-1")).as("still running after close").isTrue();
-        }
+        assertThat(fromEnv.describe()).contains(prefix + "_URL").contains(":" + real.port())
+                .doesNotContain(real.adminPassword());
+        assertThat(fromEnv.engine()).isEqualTo(real.engine());
+        assertThat(fromEnv.canLogin(dbName, user, "env-Password-1")).isTrue();
+        assertThat(fromEnv.canLogin(dbName, user, "wrong-Password-1")).isFalse();
+        fromEnv.close();
+        assertThat(real.canLogin(dbName, user, "env-Password-1")).as("still running after close").isTrue();
     }
 }
