@@ -228,4 +228,28 @@ class MySqlUserAdminIT {
             }
         }
     }
+
+    @Test
+    void setPassword_onAServerWithNoBackslashEscapes_isStoredExactly() throws SQLException {
+        try (TestDatabase own = TestDatabases.startMysql()) {
+            String ownDb = own.createDatabase("nbe");
+            String source = unique("nbe");
+            own.createAppUser(ownDb, source, "Nbe-Passw0rd-1");
+            String ownMaster = unique("master");
+            MySqlAlternatingUsersTarget.createMaster(own, ownMaster, "Master-Passw0rd-1");
+            MySqlAlternatingUsersTarget.admin(own,
+                    "SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+            DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(own.host()).port(own.port())
+                    .username(ownMaster).password("Master-Passw0rd-1").ssl(SslMode.DISABLED).build();
+            String password = "it's \\ a \\' back\\slash \"quote\"";
+            try (Connection ownSession = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED,
+                    ConnectionSettings.defaults())) {
+                admin.ensureUser(ownSession, source, source + "_clone", log::add);
+                admin.synchronizePrivileges(ownSession, source, source + "_clone", log::add);
+                admin.setPassword(ownSession, source + "_clone", password);
+            }
+
+            assertThat(own.canLogin(ownDb, source + "_clone", password)).isTrue();
+        }
+    }
 }
