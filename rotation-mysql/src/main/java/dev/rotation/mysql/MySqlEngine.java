@@ -43,6 +43,10 @@ public final class MySqlEngine implements DatabaseEngine {
     static final String VERSION_QUERY = "SELECT VERSION()";
     /** MySQL 5.7.6+, 8.x, 9.x, Aurora MySQL 2+. */
     static final String ALTER_OWN_PASSWORD = "ALTER USER CURRENT_USER() IDENTIFIED BY ?";
+    /** The same for accounts under password_require_current: the second parameter is the current password. */
+    static final String ALTER_OWN_PASSWORD_REPLACING = "ALTER USER CURRENT_USER() IDENTIFIED BY ? REPLACE ?";
+    /** MySQL's ER_MISSING_CURRENT_PASSWORD: "Current password needs to be specified in the REPLACE clause". */
+    static final int ER_MISSING_CURRENT_PASSWORD = 3892;
     /** MariaDB, and MySQL before 5.7.6; only where PASSWORD() exists (never MySQL 8.0.11+). */
     static final String SET_OWN_PASSWORD_LEGACY = "SET PASSWORD = PASSWORD(?)";
 
@@ -162,25 +166,50 @@ public final class MySqlEngine implements DatabaseEngine {
     public void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException {
         String reported = serverVersion(connection);
         Optional<MySqlServerVersion> version = MySqlServerVersion.parse(reported);
+        String server = version.map(Object::toString).orElse("an unrecognised server");
         // An unreadable version is taken as a modern MySQL: ALTER USER fails with a clear error on
         // an old one, whereas PASSWORD() sent to MySQL 8.0.11+ is a syntax error.
         boolean alterUser = version.map(MySqlServerVersion::changesOwnPasswordWithAlterUser).orElse(true);
         if (!alterUser && !version.get().hasPasswordFunction()) {
-            throw new SQLException("no statement known to change one's own password on " + version.get());
+            throw new SQLException("no statement known to change one's own password on " + server);
         }
-        String sql = alterUser ? ALTER_OWN_PASSWORD : SET_OWN_PASSWORD_LEGACY;
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, newPassword);
-            statement.execute();
+        String[] passwords = {newPassword, secret.password()};
+        try {
+            execute(connection, alterUser ? ALTER_OWN_PASSWORD : SET_OWN_PASSWORD_LEGACY, newPassword);
         } catch (SQLException e) {
-            // A server error may quote the statement ("... near '<password>'"): rebuild the error
-            // without the driver's cause chain and with every trace of the password removed.
-            throw new SQLException(
-                    (alterUser ? "ALTER USER" : "SET PASSWORD") + " for the current user failed on "
-                            + version.map(Object::toString).orElse("an unrecognised server")
-                            + ": " + Redaction.scrub(e.getMessage(), newPassword),
-                    e.getSQLState(), e.getErrorCode());
+            if (!alterUser || e.getErrorCode() != ER_MISSING_CURRENT_PASSWORD) {
+                throw scrubbed(alterUser ? "ALTER USER" : "SET PASSWORD", server, e, passwords);
+            }
+            // password_require_current=ON (MySQL 8.0.13+, a CIS benchmark setting): the server wants
+            // the password this session logged in with, which is the one in the secret.
+            try {
+                execute(connection, ALTER_OWN_PASSWORD_REPLACING, newPassword, secret.password());
+            } catch (SQLException again) {
+                throw scrubbed("ALTER USER ... REPLACE", server, again, passwords);
+            }
         }
+    }
+
+    private static void execute(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            statement.execute();
+        }
+    }
+
+    /**
+     * A server error may quote the statement ("... near '<password>'"): the error is rebuilt without
+     * the driver's cause chain and with every trace of the passwords removed.
+     */
+    private static SQLException scrubbed(String statement, String server, SQLException e, String... passwords) {
+        String message = e.getMessage();
+        for (String password : passwords) {
+            message = Redaction.scrub(message, password);
+        }
+        return new SQLException(statement + " for the current user failed on " + server + ": " + message,
+                e.getSQLState(), e.getErrorCode());
     }
 
     static String serverVersion(Connection connection) throws SQLException {

@@ -1,0 +1,84 @@
+package dev.rotation.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotation.mysql.ScriptedConnection.Executed;
+import dev.rotation.shared.DatabaseSecret;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MySqlEngineChangePasswordTest {
+    private static final String CURRENT = "Current-pw-1";
+    private static final String NEW = "New-pw-2";
+
+    private final MySqlEngine engine = new MySqlEngine();
+    private final DatabaseSecret secret = DatabaseSecret.builder().engine("mysql").host("db").username("app")
+            .password(CURRENT).build();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"8.0.36", "8.4.3", "9.1.0", "5.7.44-log", "8.0.mysql_aurora.3.05.2", "not a version"})
+    void changeOwnPassword_onMySql576AndLater_altersTheCurrentUserWithTheBoundPassword(String version)
+            throws SQLException {
+        ScriptedConnection server = new ScriptedConnection(version);
+
+        engine.changeOwnPassword(server.connection(), secret, NEW);
+
+        assertThat(server.executed).containsExactly(new Executed(MySqlEngine.ALTER_OWN_PASSWORD, List.of(NEW)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.11.19-MariaDB-0+deb12u1", "5.5.5-10.6.18-MariaDB", "11.4.2-MariaDB", "5.6.51",
+        "5.7.5"})
+    void changeOwnPassword_onMariaDbAndOldMySql_setsThePasswordWithPasswordFunction(String version)
+            throws SQLException {
+        ScriptedConnection server = new ScriptedConnection(version);
+
+        engine.changeOwnPassword(server.connection(), secret, NEW);
+
+        assertThat(server.executed).containsExactly(new Executed(MySqlEngine.SET_OWN_PASSWORD_LEGACY, List.of(NEW)));
+    }
+
+    @Test
+    void changeOwnPassword_whenTheServerRequiresTheCurrentPassword_retriesWithReplace() throws SQLException {
+        ScriptedConnection server = new ScriptedConnection("8.0.36").thenFail(new SQLException(
+                "Current password needs to be specified in the REPLACE clause in order to change it", "HY000",
+                MySqlEngine.ER_MISSING_CURRENT_PASSWORD));
+
+        engine.changeOwnPassword(server.connection(), secret, NEW);
+
+        assertThat(server.executed).containsExactly(
+                new Executed(MySqlEngine.ALTER_OWN_PASSWORD, List.of(NEW)),
+                new Executed(MySqlEngine.ALTER_OWN_PASSWORD_REPLACING, List.of(NEW, CURRENT)));
+    }
+
+    @Test
+    void changeOwnPassword_onMariaDb_neverRetriesWithReplace() {
+        ScriptedConnection server = new ScriptedConnection("10.11.19-MariaDB").thenFail(
+                new SQLException("some failure", "HY000", MySqlEngine.ER_MISSING_CURRENT_PASSWORD));
+
+        assertThatThrownBy(() -> engine.changeOwnPassword(server.connection(), secret, NEW))
+                .isInstanceOf(SQLException.class).hasMessageContaining("SET PASSWORD");
+        assertThat(server.executed).hasSize(1);
+    }
+
+    @Test
+    void changeOwnPassword_whenTheServerQuotesThePassword_throwsWithoutItAndWithoutTheDriversCause() {
+        ScriptedConnection server = new ScriptedConnection("8.0.36").thenFail(new SQLException(
+                "You have an error in your SQL syntax; near '" + NEW + "' at line 1 (" + CURRENT + ")", "42000", 1064));
+
+        assertThatThrownBy(() -> engine.changeOwnPassword(server.connection(), secret, NEW))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("ALTER USER for the current user failed on MYSQL 8.0.36")
+                .hasNoCause()
+                .satisfies(e -> {
+                    assertThat(e.getMessage().contains(NEW)).as("holds the new password").isFalse();
+                    assertThat(e.getMessage().contains(CURRENT)).as("holds the current password").isFalse();
+                    assertThat(((SQLException) e).getErrorCode()).isEqualTo(1064);
+                    assertThat(((SQLException) e).getSQLState()).isEqualTo("42000");
+                });
+    }
+}
