@@ -278,10 +278,10 @@ final class SecretStore {
                     + "version " + versionId + " already has a different value.");
         }
         Set<String> labels = new java.util.LinkedHashSet<>(stages);
-        boolean first = s.versions.values().stream().noneMatch(v -> v.value != null)
-                && s.versionWithLabel(AWSCURRENT).isEmpty();
-        if (first) {
-            labels.add(AWSCURRENT); // the first version of a secret always becomes current
+        if (existing == null && s.versions.isEmpty()) {
+            // The first version of a secret always becomes current. Filling in the value-less
+            // version RotateSecret created does not create a version: finishSecret moves AWSCURRENT.
+            labels.add(AWSCURRENT);
         }
         checkLabelCount(existing, labels);
         Instant now = now();

@@ -184,6 +184,17 @@ class SecretStoreTest {
     }
 
     @Test
+    void emptySecret_rotationFillsPendingWithoutMakingItCurrentUntilFinish() {
+        store.createSecret("a", T1, null, null, null, null);
+        store.startRotation("a", T2, FN, null, true);
+        store.putSecretValue("a", T2, s("initial"), List.of("AWSPENDING"));
+        assertThat(stages("a").get(T2)).containsExactly("AWSPENDING");
+        assertThatThrownBy(() -> store.getSecretValue("a", null, null)).hasMessageContaining("AWSCURRENT");
+        store.updateSecretVersionStage("a", "AWSCURRENT", T2, null);
+        assertThat(valueOf("a", null)).isEqualTo("initial");
+    }
+
+    @Test
     void updateSecretVersionStage_unknownVersion_throwsNotFound() {
         store.createSecret("a", T1, null, null, s("one"), null);
         assertThatThrownBy(() -> store.updateSecretVersionStage("a", "blue", T3, null))
