@@ -58,6 +58,32 @@ public abstract class AlternatingUsersRotationContract {
         return fixture.createSecret(fixture.appSecret(base, password, masterArn).write());
     }
 
+    // ---- for engine-specific tests in subclasses ------------------------------------------------
+
+    /** The database this class's tests use. */
+    protected final String databaseName() {
+        return dbName;
+    }
+
+    /**
+     * A new application user {@code prefix_<random>} with rights on {@link #databaseName()}, a master
+     * secret for it and its secret; returns the secret's ARN. The users are dropped after the test.
+     */
+    protected final String newApplicationSecret(String prefix) {
+        String base = AlternatingUsersFixture.unique(prefix);
+        return appWithSecret(base, fixture.newPassword());
+    }
+
+    /** Runs a whole rotation that must succeed. */
+    protected final void rotate(String secretArn) {
+        fixture.rotateSuccessfully(secretArn);
+    }
+
+    /** The secret's AWSCURRENT value. */
+    protected final DatabaseSecret currentSecret(String secretArn) {
+        return fixture.current(secretArn);
+    }
+
     // ---- rotations ------------------------------------------------------------------------------
 
     @Test
