@@ -85,7 +85,10 @@ public final class MySqlEngine implements DatabaseEngine {
         return "/@\"'\\";
     }
 
-    /** {@link #ENGINES}: the reference's values plus {@code aurora}, which older RDS consoles wrote. */
+    /**
+     * {@link #ENGINES}: the reference's values plus {@code aurora}, RDS's engine name for Aurora
+     * MySQL 5.6-compatible clusters, which some older secrets carry.
+     */
     @Override
     public Set<String> secretEngines() {
         return ENGINES;
@@ -147,6 +150,13 @@ public final class MySqlEngine implements DatabaseEngine {
         return props;
     }
 
+    /**
+     * Authentication: SQLState 28000 or one of {@link #AUTHENTICATION_ERRORS}. A server without TLS:
+     * Connector/J checks the server's CLIENT_SSL capability before the handshake and throws its own
+     * message {@code MysqlIO.15} ("SSL Connection required, but not provided by server.") as an
+     * UnableToConnectException, wrapped in SQLState 08001 like every other connection failure, so
+     * only the message tells it apart; it is compared with the driver's own text.
+     */
     @Override
     public LoginFailure classify(SQLException failure) {
         String tlsMissing = Messages.getString("MysqlIO.15");

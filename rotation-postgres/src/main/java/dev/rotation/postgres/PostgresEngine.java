@@ -111,6 +111,11 @@ public final class PostgresEngine implements DatabaseEngine {
         return props;
     }
 
+    /**
+     * Authentication: SQLState 28P01 or 28000. A server without TLS answers the SSLRequest with 'N';
+     * pgjdbc then throws "The server does not support SSL." (translated through its GT bundle) with
+     * PSQLState.CONNECTION_REJECTED, 08004, which other rejections share, hence the message check.
+     */
     @Override
     public LoginFailure classify(SQLException failure) {
         String noSsl = GT.tr(NO_SSL_MESSAGE);
