@@ -2,14 +2,12 @@ package dev.rotation.local.secretsmanager;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -413,21 +411,21 @@ final class SecretStore {
 
     synchronized VersionPage listSecretVersionIds(String secretId, boolean includeDeprecated, Integer maxResults,
                                                   String nextToken) {
-        int max = maxResults(maxResults);
-        int offset = offset(nextToken);
+        int max = Paging.maxResults(maxResults);
+        int offset = Paging.offset(nextToken);
         Secret s = find(secretId);
         List<SecretVersion> all = s.versionsNewestFirst().stream()
                 .filter(v -> includeDeprecated || !v.deprecated())
                 .map(SecretVersion::copy)
                 .toList();
-        return new VersionPage(s.copy(), page(all, offset, max), nextToken(all.size(), offset, max));
+        return new VersionPage(s.copy(), Paging.page(all, offset, max), Paging.nextToken(all.size(), offset, max));
     }
 
     synchronized SecretPage listSecrets(List<Filter> filters, boolean includePlannedDeletion, Integer maxResults,
                                         String nextToken, String sortOrder, String sortBy) {
-        int max = maxResults(maxResults);
-        int offset = offset(nextToken);
-        Predicate<Secret> match = filterPredicate(filters);
+        int max = Paging.maxResults(maxResults);
+        int offset = Paging.offset(nextToken);
+        Predicate<Secret> match = SecretFilters.of(filters);
         Comparator<Secret> order = switch (sortBy == null ? "created-date" : sortBy) {
             case "created-date" -> Comparator.comparing((Secret x) -> x.createdDate);
             case "name" -> Comparator.comparing((Secret x) -> x.name);
@@ -450,85 +448,8 @@ final class SecretStore {
                 .filter(match)
                 .sorted(order.thenComparing(x -> x.name))
                 .toList();
-        List<Secret> pageOf = page(all, offset, max).stream().map(Secret::copy).toList();
-        return new SecretPage(pageOf, nextToken(all.size(), offset, max));
-    }
-
-    private static Predicate<Secret> filterPredicate(List<Filter> filters) {
-        Predicate<Secret> all = x -> true;
-        if (filters == null) {
-            return all;
-        }
-        for (Filter f : filters) {
-            if (f.values() == null || f.values().isEmpty()) {
-                throw ServiceException.invalidParameter("A ListSecrets filter needs at least one value.");
-            }
-            Predicate<Secret> any = x -> false;
-            for (String raw : f.values()) {
-                boolean negate = raw.startsWith("!");
-                String value = (negate ? raw.substring(1) : raw).toLowerCase(Locale.ROOT);
-                Predicate<Secret> p = switch (f.key()) {
-                    case "name" -> x -> starts(x.name, value);
-                    case "description" -> x -> starts(x.description, value);
-                    case "tag-key" -> x -> x.tags.keySet().stream().anyMatch(k -> starts(k, value));
-                    case "tag-value" -> x -> x.tags.values().stream().anyMatch(v -> starts(v, value));
-                    case "primary-region", "owning-service" -> x -> false;
-                    case "all" -> x -> starts(x.name, value) || starts(x.description, value)
-                            || x.tags.keySet().stream().anyMatch(k -> starts(k, value))
-                            || x.tags.values().stream().anyMatch(v -> starts(v, value));
-                    default -> throw ServiceException.invalidParameter("Filter key must be one of description, name, "
-                            + "tag-key, tag-value, primary-region, owning-service, all; got '"
-                            + Validation.printable(f.key()) + "'.");
-                };
-                any = any.or(negate ? p.negate() : p);
-            }
-            all = all.and(any);
-        }
-        return all;
-    }
-
-    private static boolean starts(String text, String prefixLower) {
-        return text != null && text.toLowerCase(Locale.ROOT).startsWith(prefixLower);
-    }
-
-    private static int maxResults(Integer maxResults) {
-        if (maxResults == null) {
-            return 100;
-        }
-        if (maxResults < 1 || maxResults > 100) {
-            throw ServiceException.invalidParameter("MaxResults must be between 1 and 100, got " + maxResults + ".");
-        }
-        return maxResults;
-    }
-
-    private static int offset(String nextToken) {
-        if (nextToken == null) {
-            return 0;
-        }
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8);
-            if (decoded.startsWith("offset:")) {
-                int off = Integer.parseInt(decoded.substring(7));
-                if (off >= 0) {
-                    return off;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the error below
-        }
-        throw ServiceException.of("InvalidNextTokenException", "The NextToken value is not valid.");
-    }
-
-    private static <T> List<T> page(List<T> all, int offset, int max) {
-        return all.subList(Math.min(offset, all.size()), Math.min(offset + max, all.size()));
-    }
-
-    private static String nextToken(int size, int offset, int max) {
-        if (offset + max >= size) {
-            return null;
-        }
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("offset:" + (offset + max)).getBytes(StandardCharsets.UTF_8));
+        List<Secret> pageOf = Paging.page(all, offset, max).stream().map(Secret::copy).toList();
+        return new SecretPage(pageOf, Paging.nextToken(all.size(), offset, max));
     }
 
     // ---------------------------------------------------------------- deletion
