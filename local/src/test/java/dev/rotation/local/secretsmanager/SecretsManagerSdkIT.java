@@ -159,6 +159,21 @@ class SecretsManagerSdkIT {
     }
 
     @Test
+    void values_upTo65536Bytes_areAcceptedStringAndBinary() {
+        String text = "é".repeat(32_768); // 2 bytes each in UTF-8: exactly 65,536 bytes
+        byte[] bytes = new byte[65_536];
+        new java.util.Random(7).nextBytes(bytes);
+        sm.createSecret(r -> r.name("max-text").secretString(text));
+        sm.createSecret(r -> r.name("max-bin").secretBinary(SdkBytes.fromByteArray(bytes)));
+        assertThat(current("max-text")).isEqualTo(text);
+        assertThat(sm.getSecretValue(r -> r.secretId("max-bin")).secretBinary().asByteArray()).isEqualTo(bytes);
+        assertThatThrownBy(() -> sm.putSecretValue(r -> r.secretId("max-text").secretString(text + "x")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("65537 bytes");
+        assertThatThrownBy(() -> sm.putSecretValue(r -> r.secretId("max-bin")
+                .secretBinary(SdkBytes.fromByteArray(new byte[65_537])))).isInstanceOf(InvalidParameterException.class);
+    }
+
+    @Test
     void updateSecret_changesDescriptionKmsKeyAndValue() {
         sm.createSecret(r -> r.name("s").secretString("v1").clientRequestToken(T1));
         String v = sm.updateSecret(r -> r.secretId("s").description("new").kmsKeyId("alias/k").secretString("v2")
