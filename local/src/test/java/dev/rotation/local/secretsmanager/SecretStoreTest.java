@@ -431,6 +431,34 @@ class SecretStoreTest {
     }
 
     @Test
+    void concurrentWrites_keepEachLabelOnExactlyOneVersion() throws Exception {
+        store.createSecret("a", T1, null, null, s("v0"), null);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < 25; i++) {
+                    store.putSecretValue("a", null, s("t" + thread + "-" + i), i % 3 == 0 ? List.of("blue") : null);
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        Map<String, List<String>> all = stages("a");
+        assertThat(all).hasSize(201);
+        for (String label : List.of("AWSCURRENT", "AWSPREVIOUS", "blue")) {
+            assertThat(all.values().stream().filter(l -> l.contains(label)).count()).as(label).isEqualTo(1);
+        }
+    }
+
+    @Test
     void scrub_removesWholeValuesAndPasswordFields() {
         store.createSecret("a", T1, null, null, s("{\"username\":\"app\",\"password\":\"Sup3rSecret!\"}"), null);
         String arn = store.describe("a").arn;
