@@ -41,6 +41,9 @@ public final class PostgresEngine implements DatabaseEngine {
     /** Hashing done by pgjdbc on the client; the name PostgreSQL's password_encryption uses. */
     static final String PASSWORD_ENCRYPTION = "scram-sha-256";
 
+    /** The first PostgreSQL version that stores SCRAM-SHA-256 verifiers. */
+    static final int MIN_SCRAM_VERSION = 10;
+
     /** invalid_password, and invalid_authorization_specification (no pg_hba.conf entry, unknown role). */
     private static final Set<String> AUTHENTICATION_STATES = Set.of("28P01", "28000");
     /** pgjdbc's PSQLState.CONNECTION_REJECTED, which its "server does not support SSL" error carries. */
@@ -135,6 +138,13 @@ public final class PostgresEngine implements DatabaseEngine {
 
     @Override
     public void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException {
+        int major = connection.getMetaData().getDatabaseMajorVersion();
+        if (major < MIN_SCRAM_VERSION) {
+            // Before PostgreSQL 10 the server would take the SCRAM verifier for a plaintext password
+            // and hash it again: the user could no longer log in with the new password.
+            throw new SQLException("PostgreSQL " + major + " cannot store SCRAM-SHA-256 password verifiers;"
+                    + " version " + MIN_SCRAM_VERSION + " or later is required", "0A000");
+        }
         String role;
         try (Statement statement = connection.createStatement()) {
             statement.execute(BECOME_LOGIN_ROLE);
