@@ -2,6 +2,9 @@ package dev.rotation.local.secretsmanager.bench;
 
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +58,7 @@ public final class SecretsManagerBenchmark {
         try (LocalSecretsManager server = LocalSecretsManager.builder().port(0).schedulerInterval(Duration.ZERO)
                 .build().start()) {
             scenarios("in-memory", server.endpoint(), ops);
+            rawHttp(server.endpoint(), ops);
         }
         Path dir = Files.createTempDirectory("sm-bench");
         try (LocalSecretsManager server = LocalSecretsManager.builder().port(0).dataDir(dir)
@@ -81,6 +85,28 @@ public final class SecretsManagerBenchmark {
             run(label + " PutSecretValue", 4, ops / 5, ops,
                     i -> sm.putSecretValue(r -> r.secretId(putTarget(i)).secretString(VALUE + i)));
         }
+    }
+
+    /** The same call without the SDK (unsigned, java.net.http), to separate server cost from client cost. */
+    private static void rawHttp(URI endpoint, int ops) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest get = HttpRequest.newBuilder(endpoint.resolve("/"))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "secretsmanager.GetSecretValue")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"SecretId\":\"bench\"}")).build();
+        run("in-memory GetSecretValue, raw HTTP", 1, ops / 5, ops, i -> {
+            try {
+                HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("HTTP " + r.statusCode());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static SecretsManagerClient client(URI endpoint) {
