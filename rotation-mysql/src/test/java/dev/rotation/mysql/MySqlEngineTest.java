@@ -47,7 +47,6 @@ class MySqlEngineTest {
         Properties props = MySqlEngine.connectionProperties("app", "pw", Tls.VERIFY, SETTINGS);
         assertThat(props).containsEntry("user", "app").containsEntry("password", "pw")
                 .containsEntry("sslMode", "VERIFY_IDENTITY")
-                .containsEntry("allowPublicKeyRetrieval", "true")
                 .containsEntry("fallbackToSystemTrustStore", "true")
                 .containsEntry("connectTimeout", "3000")
                 .containsEntry("socketTimeout", "7000")
@@ -56,9 +55,9 @@ class MySqlEngineTest {
     }
 
     @Test
-    void connectionProperties_disabled_neverRetrievesThePublicKeyInTheClear() throws SQLException {
+    void connectionProperties_disabled_retrievesThePublicKeySoCachingSha2LoginsWorkAfterAChange() throws SQLException {
         Properties props = MySqlEngine.connectionProperties("app", "pw", Tls.DISABLED, SETTINGS);
-        assertThat(props).containsEntry("sslMode", "DISABLED").containsEntry("allowPublicKeyRetrieval", "false");
+        assertThat(props).containsEntry("sslMode", "DISABLED").containsEntry("allowPublicKeyRetrieval", "true");
     }
 
     @Test
