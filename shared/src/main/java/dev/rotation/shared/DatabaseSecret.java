@@ -83,6 +83,30 @@ public final class DatabaseSecret {
                 masterArn);
     }
 
+    /**
+     * Parses a secret that holds a login to {@code server}'s database server, such as alternating
+     * users' master secret. Such a secret may hold only {@code username} and {@code password}, as the
+     * master secrets RDS manages do: the keys {@code engine}, {@code host}, {@code port} and
+     * {@code ssl} it lacks are taken from {@code server}.
+     *
+     * @throws IllegalArgumentException as {@link #parse(String)} does
+     */
+    public static DatabaseSecret parseLogin(String secretString, DatabaseSecret server) {
+        Map<String, JsonNode> object = Json.parseObject(secretString, "secret value");
+        boolean hasHost = object.get(HOST) != null && !object.get(HOST).isNull();
+        String engine = object.containsKey(ENGINE) ? requiredString(object, ENGINE) : server.engine;
+        String host = hasHost ? requiredString(object, HOST) : server.host;
+        String username = requiredString(object, USERNAME);
+        String password = requiredString(object, PASSWORD);
+        // A port or ssl setting belongs to the host it came with.
+        Integer port = hasHost ? port(object.get(PORT)) : server.port;
+        SslMode ssl = hasHost ? ssl(object.get(SSL)) : server.ssl;
+        String dbname = optionalString(object, DBNAME);
+        String masterArn = optionalString(object, MASTER_ARN);
+        return new DatabaseSecret(new LinkedHashMap<>(object), engine, host, port, username, password, dbname, ssl,
+                masterArn);
+    }
+
     private static String requiredString(Map<String, JsonNode> object, String key) {
         JsonNode node = object.get(key);
         if (node == null || node.isNull()) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -246,7 +247,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
                 return Outcome.skipped("the pending credentials already log in");
             }
             applyPendingSecret(new SetSecretContext(secretArn, token, current, pending, this::previous, login, engine,
-                    this::readSecret, log));
+                    (secretId, stage) -> readLogin(secretId, stage, current), log));
             return Outcome.done("the database accepts the pending credentials of user '" + pending.username() + "'");
         }
 
@@ -319,12 +320,21 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             }
         }
 
-        /** Another secret (for example alternating users' master secret) at a label; scrubbed like ours. */
-        private DatabaseSecret readSecret(String secretId, String stage) {
-            return read(secretId, null, stage, "the " + stage + " value of secret " + secretId);
+        /**
+         * Another secret holding a login to the rotated secret's server (alternating users' master
+         * secret) at a label; keys it lacks are the rotated secret's. Scrubbed like ours.
+         */
+        private DatabaseSecret readLogin(String secretId, String stage, DatabaseSecret rotated) {
+            return read(secretId, null, stage, "the " + stage + " value of secret " + secretId,
+                    json -> DatabaseSecret.parseLogin(json, rotated));
         }
 
         private DatabaseSecret read(String secretId, String versionId, String stage, String what) {
+            return read(secretId, versionId, stage, what, DatabaseSecret::parse);
+        }
+
+        private DatabaseSecret read(String secretId, String versionId, String stage, String what,
+                Function<String, DatabaseSecret> parser) {
             GetSecretValueResponse response = secretsManager.getSecretValue(r -> r.secretId(secretId)
                     .versionId(versionId).versionStage(stage));
             String secretString = response.secretString();
@@ -334,7 +344,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             scrubber.add(secretString);
             DatabaseSecret secret;
             try {
-                secret = DatabaseSecret.parse(secretString);
+                secret = parser.apply(secretString);
             } catch (IllegalArgumentException e) {
                 throw new RotationException(what + " is unusable: " + e.getMessage());
             }

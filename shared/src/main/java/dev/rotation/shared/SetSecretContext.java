@@ -73,8 +73,10 @@ public final class SetSecretContext {
     }
 
     /**
-     * Reads another secret at a staging label, for example alternating users' master secret at
-     * AWSCURRENT. Its password is scrubbed from logs and errors from then on.
+     * Reads another secret holding a login to the same server at a staging label, for example
+     * alternating users' master secret at AWSCURRENT; {@code engine}, {@code host}, {@code port} and
+     * {@code ssl} it lacks are the rotated secret's (see {@link DatabaseSecret#parseLogin}). Its
+     * password is scrubbed from logs and errors from then on.
      *
      * @throws RotationException when it is missing a required key or names an engine this function does not handle
      */

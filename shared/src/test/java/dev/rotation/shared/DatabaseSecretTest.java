@@ -33,6 +33,41 @@ class DatabaseSecretTest {
     }
 
     @Test
+    void parseLogin_withOnlyUsernameAndPassword_takesTheServerFromTheRotatedSecret() {
+        DatabaseSecret rotated = DatabaseSecret.parse(json(",\"port\":5433,\"ssl\":true,\"dbname\":\"orders\""));
+
+        DatabaseSecret master = DatabaseSecret.parseLogin("{\"username\":\"admin\",\"password\":\"M4ster\"}", rotated);
+
+        assertThat(master.engine()).isEqualTo("postgres");
+        assertThat(master.host()).isEqualTo("db.example.com");
+        assertThat(master.port()).isEqualTo(OptionalInt.of(5433));
+        assertThat(master.ssl()).isEqualTo(SslMode.REQUIRED);
+        assertThat(master.username()).isEqualTo("admin");
+        assertThat(master.password()).isEqualTo("M4ster");
+        assertThat(master.dbname()).isEmpty();
+    }
+
+    @Test
+    void parseLogin_withItsOwnHost_keepsItsHostPortAndSsl() {
+        DatabaseSecret rotated = DatabaseSecret.parse(json(",\"port\":5433,\"ssl\":true"));
+
+        DatabaseSecret master = DatabaseSecret.parseLogin("{\"engine\":\"postgres\",\"host\":\"other.example.com\","
+                + "\"username\":\"admin\",\"password\":\"M4ster\"}", rotated);
+
+        assertThat(master.host()).isEqualTo("other.example.com");
+        assertThat(master.port()).isEmpty();
+        assertThat(master.ssl()).isEqualTo(SslMode.PREFERRED);
+    }
+
+    @Test
+    void parseLogin_withoutPassword_failsNamingTheKey() {
+        DatabaseSecret rotated = DatabaseSecret.parse(json(""));
+
+        assertThatThrownBy(() -> DatabaseSecret.parseLogin("{\"username\":\"admin\"}", rotated))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("key 'password' is missing");
+    }
+
+    @Test
     void parse_withoutOptionalKeys_leavesThemEmpty() {
         DatabaseSecret secret = DatabaseSecret.parse(json(""));
 

@@ -162,6 +162,15 @@ final class AlternatingUsersFixture implements AutoCloseable {
         return createSecret(masterSecret(master, password).write());
     }
 
+    /** A master user and a secret holding only its username and password, as RDS-managed master secrets do. */
+    String newUsernamePasswordOnlyMasterSecret(String appUser) {
+        String master = unique("master");
+        String password = newPassword();
+        masters.add(master);
+        target.createMaster(dbName, master, password, appUser);
+        return createSecret(AltJson.object().put("username", master).put("password", password).write());
+    }
+
     /** The master secret; its dbname names no database, so a rotation only works if the rotated secret's dbname wins. */
     AltJson masterSecret(String master, String password) {
         return AltJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
