@@ -62,7 +62,10 @@ public final class LocalSecretsManager implements AutoCloseable {
      */
     public static final int DEFAULT_MAX_ROTATION_ATTEMPTS = 5;
 
-    private final Builder config;
+    private final String host;
+    private final int port;
+    private final String region;
+    private final Duration schedulerInterval;
     private final SecretStore store;
     private final SecretPersistence persistence;
     private final Rotator rotator;
@@ -73,7 +76,11 @@ public final class LocalSecretsManager implements AutoCloseable {
     private boolean closed;
 
     private LocalSecretsManager(Builder b) {
-        this.config = b;
+        // Copied, so changing the builder after build() changes nothing here.
+        this.host = b.host;
+        this.port = b.port;
+        this.region = b.region;
+        this.schedulerInterval = b.schedulerInterval;
         this.persistence = b.dataDir == null ? SecretPersistence.IN_MEMORY : FileStore.open(b.dataDir);
         this.store = new SecretStore(b.clock, b.region, b.accountId, persistence);
         this.rotator = new Rotator(store, b.invoker, b.maxRotationAttempts);
@@ -92,9 +99,9 @@ public final class LocalSecretsManager implements AutoCloseable {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         try {
-            http = HttpServer.create(new InetSocketAddress(config.host, config.port), 128);
+            http = HttpServer.create(new InetSocketAddress(host, port), 128);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen on " + config.host + ":" + config.port, e);
+            throw new UncheckedIOException("Cannot listen on " + host + ":" + port, e);
         }
         AtomicInteger n = new AtomicInteger();
         httpThreads = Executors.newFixedThreadPool(8, r -> {
@@ -105,15 +112,15 @@ public final class LocalSecretsManager implements AutoCloseable {
         http.setExecutor(httpThreads);
         http.createContext("/", new ApiHandler(new Operations(store, rotator, json), json));
         http.start();
-        String host = config.host.contains(":") ? "[" + config.host + "]" : config.host;
-        endpoint = URI.create("http://" + host + ":" + http.getAddress().getPort());
-        if (!config.schedulerInterval.isZero()) {
+        String hostInUrl = host.contains(":") ? "[" + host + "]" : host;
+        endpoint = URI.create("http://" + hostInUrl + ":" + http.getAddress().getPort());
+        if (!schedulerInterval.isZero()) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "secretsmanager-scheduler");
                 t.setDaemon(true);
                 return t;
             });
-            long ms = config.schedulerInterval.toMillis();
+            long ms = schedulerInterval.toMillis();
             scheduler.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
         }
         return this;
@@ -137,7 +144,7 @@ public final class LocalSecretsManager implements AutoCloseable {
 
     /** The region in the secrets' ARNs (us-east-1 unless set). */
     public String region() {
-        return config.region;
+        return region;
     }
 
     /**
