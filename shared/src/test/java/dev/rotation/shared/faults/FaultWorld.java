@@ -1,0 +1,154 @@
+package dev.rotation.shared.faults;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import dev.rotation.local.secretsmanager.InProcessInvoker;
+import dev.rotation.local.secretsmanager.LocalSecretsManager;
+import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.shared.AlternatingUsersRotationHandler;
+import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.SingleUserRotationHandler;
+import dev.rotation.shared.UserAdministration;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The world the fault contracts run in: a local Secrets Manager over HTTP, a plain SDK client for
+ * the test's own reads and a second one for the handler, which reports every request to the
+ * {@link FaultInjector} and does not retry (so that every injected fault reaches the function), and
+ * a real database. Handlers are built from the shared strategy classes around the engine module's
+ * engine and administration, wrapped by {@link FaultyEngine} and {@link FaultyUserAdministration}.
+ */
+public final class FaultWorld implements AutoCloseable {
+    static final String NOOP_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:does-nothing";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final FaultTarget target;
+    final TestDatabase db;
+    final String dbName;
+    final LocalSecretsManager server;
+    /** The test's own client: never counted, never faulted. */
+    final SecretsManagerClient sm;
+    /** The handler's client: every request is a call position. */
+    final SecretsManagerClient handlerClient;
+    final FaultInjector injector = new FaultInjector();
+    final List<String> logLines = new CopyOnWriteArrayList<>();
+    private final Map<String, String> environment = new HashMap<>();
+    private final List<String> usersToDrop = new CopyOnWriteArrayList<>();
+
+    public FaultWorld(FaultTarget target, TestDatabase db, String dbName) {
+        this.target = target;
+        this.db = db;
+        this.dbName = dbName;
+        environment.put("LOG_LEVEL", "DEBUG");
+        environment.put("DB_CONNECT_TIMEOUT_SECONDS", "10");
+        environment.put("DB_QUERY_TIMEOUT_SECONDS", "20");
+        server = LocalSecretsManager.builder().port(0)
+                .rotationInvoker(new InProcessInvoker().register(NOOP_FUNCTION, step -> { }))
+                .maxRotationAttempts(1).schedulerInterval(Duration.ZERO).build().start();
+        sm = client(UnaryOperator.identity());
+        handlerClient = client(b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(new FaultInterceptor(injector))
+                .retryStrategy(AwsRetryStrategy.doNotRetry())));
+    }
+
+    private SecretsManagerClient client(
+            UnaryOperator<software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder> config) {
+        return config.apply(SecretsManagerClient.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local")))
+                .httpClient(UrlConnectionHttpClient.create()))
+                .build();
+    }
+
+    /** Changes the function's configuration for handlers built afterwards. */
+    public void environment(String name, String value) {
+        environment.put(name, value);
+    }
+
+    /** A handler of {@code strategy} whose every external call is under the injector. */
+    public RequestHandler<SecretsManagerRotationEvent, Void> handler(Strategy strategy) {
+        return handler(strategy, new FaultyEngine(target.engine(), injector),
+                new FaultyUserAdministration(target.userAdministration(), injector));
+    }
+
+    /** A handler of {@code strategy} around the given engine and administration. */
+    public RequestHandler<SecretsManagerRotationEvent, Void> handler(Strategy strategy, DatabaseEngine engine,
+            UserAdministration admin) {
+        Map<String, String> env = Map.copyOf(environment);
+        return strategy == Strategy.SINGLE_USER
+                ? new SingleUserRotationHandler(handlerClient, env, engine, logLines::add)
+                : new AlternatingUsersRotationHandler(handlerClient, env, engine, admin, logLines::add);
+    }
+
+    /** Invokes one step the way Lambda does; returns what the handler threw. */
+    public static Optional<Throwable> invoke(RequestHandler<SecretsManagerRotationEvent, Void> handler, String step,
+            String secretArn, String token) {
+        SecretsManagerRotationEvent event = new SecretsManagerRotationEvent();
+        event.setStep(step);
+        event.setSecretId(secretArn);
+        event.setClientRequestToken(token);
+        event.setRotationToken("rotation-token-" + random(4));
+        try {
+            handler.handleRequest(event, null);
+            return Optional.empty();
+        } catch (RuntimeException | Error e) {
+            return Optional.of(e);
+        }
+    }
+
+    static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static String newPassword() {
+        return "Pw-" + random(12) + "-Xy9";
+    }
+
+    /** An ordinary application user (dropped with its clone when the world closes, or by {@link #dropUsers}). */
+    void createAppUser(String username, String password) {
+        usersToDrop.add(username + "_clone");
+        usersToDrop.add(username);
+        db.createAppUser(dbName, username, password);
+    }
+
+    void createMaster(String username, String password, String appUser) {
+        target.createMaster(db, dbName, username, password, appUser);
+        usersToDrop.add(username);
+    }
+
+    /** Drops every user made so far, e.g. between two runs of a matrix. */
+    void dropUsers() {
+        for (String user : usersToDrop) {
+            try {
+                db.dropUser(user);
+            } catch (RuntimeException e) {
+                // A leftover user in a test database changes no other run: all names are unique.
+            }
+        }
+        usersToDrop.clear();
+    }
+
+    @Override
+    public void close() {
+        dropUsers();
+        handlerClient.close();
+        sm.close();
+        server.close();
+    }
+}

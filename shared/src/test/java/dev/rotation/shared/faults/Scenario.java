@@ -1,0 +1,293 @@
+package dev.rotation.shared.faults;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import dev.rotation.local.secretsmanager.RotationStep;
+import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.shared.SslMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * One rotation under test: a fresh application user (and for alternating users a master user and
+ * its secret), its secret, and the service's value-less AWSPENDING version under a new token. The
+ * test plays the service: it invokes the steps, retries after a failure, and checks the invariant
+ * after every invocation and the end state after the last.
+ *
+ * <p>The invariant: every database user named by the AWSCURRENT or AWSPREVIOUS version logs in with
+ * the password of some stored version naming it (AWSCURRENT, AWSPENDING or AWSPREVIOUS). With
+ * alternating users, the AWSCURRENT credentials themselves log in at every moment (zero downtime).
+ * A user named only by AWSPENDING (the clone a first alternating rotation creates, deliberately
+ * without a password anyone knows until its privileges are in place) may not log in yet: nothing
+ * depends on it.
+ */
+public final class Scenario {
+    static final String CURRENT = "AWSCURRENT";
+    static final String PENDING = "AWSPENDING";
+    static final String PREVIOUS = "AWSPREVIOUS";
+    static final List<String> STEPS = List.of(RotationStep.CREATE_SECRET, RotationStep.SET_SECRET,
+            RotationStep.TEST_SECRET, RotationStep.FINISH_SECRET);
+
+    /** How the service retries after a step failed. */
+    public enum RetryMode {
+        /** Invoke the failed step again, then go on. */
+        SAME_STEP,
+        /** Start the whole rotation again, with the same token. */
+        RESTART
+    }
+
+    /** How a driven rotation ended. */
+    public record Result(boolean converged, int failedInvocations, String problem) {
+    }
+
+    final FaultWorld world;
+    final Strategy strategy;
+    final String username;
+    final String originalPassword;
+    final String arn;
+    final String originalVersion;
+    final String originalValue;
+    final String token;
+    /** Every password this scenario knows of, for the leak checks. */
+    final Set<String> passwords = new LinkedHashSet<>();
+    /** Every exception the handler threw while driven. */
+    final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+
+    private Scenario(FaultWorld world, Strategy strategy, String username, String originalPassword, String arn,
+            String masterPassword) {
+        this.world = world;
+        this.strategy = strategy;
+        this.username = username;
+        this.originalPassword = originalPassword;
+        this.arn = arn;
+        this.originalVersion = versionHolding(CURRENT).orElseThrow();
+        this.originalValue = world.sm.getSecretValue(r -> r.secretId(arn).versionStage(CURRENT)).secretString();
+        passwords.add(originalPassword);
+        if (masterPassword != null) {
+            passwords.add(masterPassword);
+        }
+        this.token = world.sm.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(FaultWorld.NOOP_FUNCTION)
+                .rotationRules(rules -> rules.automaticallyAfterDays(30L))).versionId();
+        if (!world.server.awaitRotations(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("the local Secrets Manager did not finish the set-up rotation");
+        }
+    }
+
+    /** A new user and secret for {@code strategy}, with rotation started and AWSPENDING value-less. */
+    public static Scenario start(FaultWorld world, Strategy strategy) {
+        return start(world, strategy, null, null);
+    }
+
+    /** As {@link #start(FaultWorld, Strategy)}, with the secret pointing at another host and port (a proxy). */
+    public static Scenario start(FaultWorld world, Strategy strategy, String host, Integer port) {
+        String username = "flt_" + FaultWorld.random(4);
+        String password = FaultWorld.newPassword();
+        world.createAppUser(username, password);
+        String masterArn = null;
+        String masterPassword = null;
+        if (strategy == Strategy.ALTERNATING_USERS) {
+            String master = "fm_" + FaultWorld.random(4);
+            masterPassword = FaultWorld.newPassword();
+            world.createMaster(master, masterPassword, username);
+            String masterJson = secret(world, master, masterPassword, host, port).dbname("not_the_app_database")
+                    .build().toJson();
+            masterArn = world.sm.createSecret(r -> r.name("faults/master-" + FaultWorld.random(4))
+                    .secretString(masterJson)).arn();
+        }
+        DatabaseSecret.Builder secret = secret(world, username, password, host, port).dbname(world.dbName);
+        if (masterArn != null) {
+            secret.masterArn(masterArn);
+        }
+        String json = secret.field("team", "payments").build().toJson();
+        String arn = world.sm.createSecret(r -> r.name("faults/" + FaultWorld.random(4)).secretString(json)).arn();
+        return new Scenario(world, strategy, username, password, arn, masterPassword);
+    }
+
+    /** Plaintext on purpose: the test servers offer no TLS, and ssl=false keeps one login per connect. */
+    private static DatabaseSecret.Builder secret(FaultWorld world, String username, String password, String host,
+            Integer port) {
+        return DatabaseSecret.builder().engine(world.db.engine()).host(host == null ? world.db.host() : host)
+                .port(port == null ? world.db.port() : port).username(username).password(password)
+                .ssl(SslMode.DISABLED);
+    }
+
+    /**
+     * Plays the service: the four steps in order; after a failure the same step again or the whole
+     * rotation again, at most {@code maxFailures} failed invocations. Checks the invariant after
+     * every invocation and the end state at the end.
+     */
+    public Result drive(RequestHandler<SecretsManagerRotationEvent, Void> handler, RetryMode mode, int maxFailures) {
+        int failures = 0;
+        int step = 0;
+        String lastFailure = null;
+        try {
+            while (step < STEPS.size()) {
+                Optional<Throwable> failure = FaultWorld.invoke(handler, STEPS.get(step), arn, token);
+                String invariant = invariantProblem();
+                if (invariant != null) {
+                    return new Result(false, failures, "after " + STEPS.get(step) + (failure.isPresent() ? " failed" : "")
+                            + ": " + invariant);
+                }
+                if (failure.isEmpty()) {
+                    step++;
+                    continue;
+                }
+                thrown.add(failure.get());
+                failures++;
+                lastFailure = STEPS.get(step) + ": " + failure.get().getMessage();
+                if (failures > maxFailures) {
+                    return new Result(false, failures, "gave up after " + failures + " failed invocations; last: "
+                            + lastFailure);
+                }
+                if (mode == RetryMode.RESTART) {
+                    step = 0;
+                }
+            }
+            String end = endStateProblem();
+            return new Result(end == null, failures, end);
+        } catch (RuntimeException e) {
+            return new Result(false, failures, "the check itself failed: " + e);
+        }
+    }
+
+    // ---- the invariant --------------------------------------------------------------------------
+
+    /** Version id to its labels. */
+    Map<String, List<String>> labels() {
+        Map<String, List<String>> labels = new TreeMap<>();
+        world.sm.describeSecret(r -> r.secretId(arn)).versionIdsToStages()
+                .forEach((version, stages) -> labels.put(version, stages.stream().sorted().toList()));
+        return labels;
+    }
+
+    Optional<String> versionHolding(String stage) {
+        return labels().entrySet().stream().filter(e -> e.getValue().contains(stage)).map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    Optional<DatabaseSecret> valueAt(String stage) {
+        Optional<String> version = versionHolding(stage);
+        if (version.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String value = world.sm.getSecretValue(r -> r.secretId(arn).versionId(version.get()).versionStage(stage))
+                    .secretString();
+            DatabaseSecret secret = DatabaseSecret.parse(value);
+            passwords.add(secret.password());
+            return Optional.of(secret);
+        } catch (ResourceNotFoundException noValue) {
+            return Optional.empty();
+        }
+    }
+
+    boolean canLogin(String user, String password) {
+        return world.db.canLogin(world.dbName, user, password);
+    }
+
+    /** Null when the invariant holds, else what is wrong (never a password). */
+    String invariantProblem() {
+        Optional<DatabaseSecret> current = valueAt(CURRENT);
+        Optional<DatabaseSecret> pending = valueAt(PENDING);
+        Optional<DatabaseSecret> previous = valueAt(PREVIOUS);
+        if (current.isEmpty()) {
+            return "no AWSCURRENT value";
+        }
+        List<DatabaseSecret> stored = new ArrayList<>();
+        current.ifPresent(stored::add);
+        pending.ifPresent(stored::add);
+        previous.ifPresent(stored::add);
+        if (strategy == Strategy.ALTERNATING_USERS
+                && !canLogin(current.get().username(), current.get().password())) {
+            return "the AWSCURRENT user " + current.get().username() + " does not log in with the AWSCURRENT password";
+        }
+        Set<String> named = new LinkedHashSet<>();
+        named.add(current.get().username());
+        previous.ifPresent(p -> named.add(p.username()));
+        for (String user : named) {
+            boolean any = stored.stream().filter(s -> s.username().equals(user))
+                    .anyMatch(s -> canLogin(user, s.password()));
+            if (!any) {
+                return "user " + user + " logs in with no stored version's password (lost credentials)";
+            }
+        }
+        return null;
+    }
+
+    /** Null when the rotation finished as the service expects, else what is wrong. */
+    String endStateProblem() {
+        Map<String, List<String>> labels = labels();
+        if (!labels.getOrDefault(token, List.of()).contains(CURRENT)) {
+            return "AWSCURRENT is not on the token's version: " + labels;
+        }
+        if (!labels.getOrDefault(originalVersion, List.of()).contains(PREVIOUS)) {
+            return "AWSPREVIOUS is not on the original version: " + labels;
+        }
+        for (Map.Entry<String, List<String>> e : labels.entrySet()) {
+            if (e.getValue().contains(PENDING) && !e.getValue().contains(CURRENT)) {
+                return "a stray AWSPENDING on version " + e.getKey() + ": " + labels;
+            }
+        }
+        String previousValue = world.sm.getSecretValue(r -> r.secretId(arn).versionId(originalVersion)
+                .versionStage(PREVIOUS)).secretString();
+        if (!previousValue.equals(originalValue)) {
+            return "AWSPREVIOUS does not hold the original value";
+        }
+        DatabaseSecret current = valueAt(CURRENT).orElseThrow();
+        if (!canLogin(current.username(), current.password())) {
+            return "the AWSCURRENT credentials do not log in";
+        }
+        String clone = username + "_clone";
+        if (strategy == Strategy.SINGLE_USER) {
+            if (!current.username().equals(username)) {
+                return "single-user rotation changed the user name";
+            }
+            if (canLogin(username, originalPassword)) {
+                return "the old password still logs in";
+            }
+            if (world.db.userExists(clone)) {
+                return "single-user rotation created a user";
+            }
+        } else {
+            if (!current.username().equals(clone)) {
+                return "alternating users did not switch to the clone";
+            }
+            if (!canLogin(username, originalPassword)) {
+                return "the previous user no longer logs in with the AWSPREVIOUS password";
+            }
+            if (world.db.userExists(clone + "_clone")) {
+                return "an extra user " + clone + "_clone exists";
+            }
+        }
+        return null;
+    }
+
+    /** Null when no known password appears in a log line or an error message of this scenario. */
+    String leakProblem() {
+        List<String> texts = new ArrayList<>(world.logLines);
+        for (Throwable t : thrown) {
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                texts.add(String.valueOf(c.getMessage()));
+                texts.add(c.toString());
+            }
+        }
+        int index = 0;
+        for (String password : passwords) {
+            for (String text : texts) {
+                if (text.contains(password)) {
+                    return "password #" + index + " appears in a log line or error (not shown)";
+                }
+            }
+            index++;
+        }
+        return null;
+    }
+}
