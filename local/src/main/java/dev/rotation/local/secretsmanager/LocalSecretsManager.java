@@ -62,6 +62,9 @@ public final class LocalSecretsManager implements AutoCloseable {
      */
     public static final int DEFAULT_MAX_ROTATION_ATTEMPTS = 5;
 
+    /** Lambda's maximum timeout: a step that runs longer fails as a timed-out invocation would. */
+    public static final Duration DEFAULT_ROTATION_STEP_TIMEOUT = Duration.ofMinutes(15);
+
     private final String host;
     private final int port;
     private final String region;
@@ -83,7 +86,7 @@ public final class LocalSecretsManager implements AutoCloseable {
         this.schedulerInterval = b.schedulerInterval;
         this.persistence = b.dataDir == null ? SecretPersistence.IN_MEMORY : FileStore.open(b.dataDir);
         this.store = new SecretStore(b.clock, b.region, b.accountId, persistence);
-        this.rotator = new Rotator(store, b.invoker, b.maxRotationAttempts);
+        this.rotator = new Rotator(store, b.invoker, b.maxRotationAttempts, b.rotationStepTimeout);
     }
 
     public static Builder builder() {
@@ -201,6 +204,7 @@ public final class LocalSecretsManager implements AutoCloseable {
         private RotationInvoker invoker;
         private Path dataDir;
         private int maxRotationAttempts = DEFAULT_MAX_ROTATION_ATTEMPTS;
+        private Duration rotationStepTimeout = DEFAULT_ROTATION_STEP_TIMEOUT;
         private String region = "us-east-1";
         private final String accountId = "123456789012";
         private Duration schedulerInterval = Duration.ofMinutes(1);
@@ -247,6 +251,18 @@ public final class LocalSecretsManager implements AutoCloseable {
                 throw new IllegalArgumentException("maxRotationAttempts must be at least 1, got " + attempts);
             }
             this.maxRotationAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * How long one step may run before it fails with Lambda's "Task timed out" (default 15
+         * minutes, Lambda's maximum); the step's thread is interrupted.
+         */
+        public Builder rotationStepTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("rotationStepTimeout must be positive");
+            }
+            this.rotationStepTimeout = timeout;
             return this;
         }
 

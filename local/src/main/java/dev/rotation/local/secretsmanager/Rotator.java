@@ -2,6 +2,10 @@ package dev.rotation.local.secretsmanager;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,20 +25,54 @@ final class Rotator implements AutoCloseable {
     private final SecretStore store;
     private final RotationInvoker invoker;
     private final int maxAttempts;
+    private final Duration stepTimeout;
     private final ExecutorService executor;
+    /** Runs the steps themselves, so a step that outlives its timeout can be abandoned like a timed-out Lambda. */
+    private final ExecutorService steps;
     private final Object idle = new Object();
     private final AtomicInteger running = new AtomicInteger();
 
-    Rotator(SecretStore store, RotationInvoker invoker, int maxAttempts) {
+    Rotator(SecretStore store, RotationInvoker invoker, int maxAttempts, Duration stepTimeout) {
         this.store = store;
         this.invoker = invoker != null ? invoker : Rotator::noFunction;
         this.maxAttempts = maxAttempts;
+        this.stepTimeout = stepTimeout;
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "secretsmanager-rotation-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        AtomicInteger m = new AtomicInteger();
+        this.steps = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "secretsmanager-rotation-step-" + m.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Invokes one step, failing it like Lambda's "Task timed out" when it runs past the timeout. */
+    private void invokeStep(String lambdaArn, RotationStep step) throws Exception {
+        Future<Void> f = steps.submit(() -> {
+            invoker.invoke(lambdaArn, step);
+            return null;
+        });
+        try {
+            f.get(stepTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new TimeoutException(String.format(Locale.ROOT, "Task timed out after %.2f seconds",
+                    stepTimeout.toMillis() / 1000.0));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        }
     }
 
     private static void noFunction(String arn, RotationStep step) {
@@ -111,7 +149,7 @@ final class Rotator implements AutoCloseable {
                 store.recordOutcome(t, new RotationOutcome(t.versionId(), RotationOutcome.IN_PROGRESS, step, attempt,
                         null, store.now()));
                 try {
-                    invoker.invoke(t.lambdaArn(), new RotationStep(step, t.arn(), t.versionId(), t.rotationToken()));
+                    invokeStep(t.lambdaArn(), new RotationStep(step, t.arn(), t.versionId(), t.rotationToken()));
                     log(t, attempt, attempts, step, "succeeded");
                 } catch (Throwable e) { // a rotation function may fail in any way; the server must go on
                     if (e instanceof InterruptedException) {
@@ -162,6 +200,7 @@ final class Rotator implements AutoCloseable {
 
     @Override
     public void close() {
+        steps.shutdownNow();
         executor.shutdownNow();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);

@@ -11,6 +11,8 @@
  *     {@code maxRotationAttempts} (default 5); then AWSPENDING stays on the value-less or
  *     half-filled version and the next RotateSecret is refused until it is dealt with. Calling
  *     RotateSecret again with that same token resumes it.</li>
+ * <li>A step that runs longer than {@code rotationStepTimeout} (default 15 minutes, Lambda's maximum)
+ *     fails with Lambda's "Task timed out after N seconds"; its thread is interrupted.</li>
  * <li>{@code RotateImmediately=false}: as documented, only testSecret runs, against an AWSPENDING
  *     version created for the test and removed afterwards; one attempt, outcome TEST_SUCCEEDED or
  *     TEST_FAILED.</li>

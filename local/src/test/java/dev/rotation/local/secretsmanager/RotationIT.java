@@ -227,6 +227,34 @@ class RotationIT {
     }
 
     @Test
+    void rotateSecret_stepPastTheTimeout_failsLikeATimedOutLambda() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        try (LocalSecretsManager strict = LocalSecretsManager.builder().port(0).clock(clock)
+                .rotationInvoker(new InProcessInvoker().register("stub-rotation", step -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                    }
+                }))
+                .maxRotationAttempts(1).rotationStepTimeout(Duration.ofMillis(200))
+                .schedulerInterval(Duration.ZERO).build().start();
+             SecretsManagerClient client = Sdk.client(strict.endpoint())) {
+            client.createSecret(r -> r.name("hangs").secretString("v1"));
+            client.rotateSecret(r -> r.secretId("hangs").rotationLambdaARN(FUNCTION));
+            assertThat(strict.awaitRotations(WAIT)).isTrue();
+            RotationOutcome o = strict.rotationOutcome("hangs").orElseThrow();
+            assertThat(o.status()).isEqualTo(RotationOutcome.FAILED);
+            assertThat(o.reason()).contains("Task timed out after 0.20 seconds");
+            assertThat(interrupted.await(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void cancelRotateSecret_stopsARunningRotationBetweenSteps() throws Exception {
         CountDownLatch inCreate = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
