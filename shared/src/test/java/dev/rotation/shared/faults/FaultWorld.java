@@ -34,6 +34,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 public final class FaultWorld implements AutoCloseable {
     static final String NOOP_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:does-nothing";
+    /** Runs the single-user handler (under the injector, which counts but fails nothing unless armed). */
+    static final String SINGLE_USER_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:single-user";
+    /** Runs the alternating-users handler, likewise. */
+    static final String ALTERNATING_USERS_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:alternating";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final FaultTarget target;
@@ -48,6 +52,8 @@ public final class FaultWorld implements AutoCloseable {
     final List<String> logLines = new CopyOnWriteArrayList<>();
     private final Map<String, String> environment = new HashMap<>();
     private final List<String> usersToDrop = new CopyOnWriteArrayList<>();
+    private final Map<Strategy, RequestHandler<SecretsManagerRotationEvent, Void>> handlers =
+            new java.util.EnumMap<>(Strategy.class);
 
     public FaultWorld(FaultTarget target, TestDatabase db, String dbName) {
         this.target = target;
@@ -56,9 +62,12 @@ public final class FaultWorld implements AutoCloseable {
         environment.put("LOG_LEVEL", "DEBUG");
         environment.put("DB_CONNECT_TIMEOUT_SECONDS", "10");
         environment.put("DB_QUERY_TIMEOUT_SECONDS", "20");
-        server = LocalSecretsManager.builder().port(0)
-                .rotationInvoker(new InProcessInvoker().register(NOOP_FUNCTION, step -> { }))
-                .maxRotationAttempts(1).schedulerInterval(Duration.ZERO).build().start();
+        InProcessInvoker invoker = new InProcessInvoker().register(NOOP_FUNCTION, step -> { })
+                .register(SINGLE_USER_FUNCTION, step -> run(Strategy.SINGLE_USER, step))
+                .register(ALTERNATING_USERS_FUNCTION, step -> run(Strategy.ALTERNATING_USERS, step));
+        server = LocalSecretsManager.builder().port(0).rotationInvoker(invoker)
+                .maxRotationAttempts(LocalSecretsManager.DEFAULT_MAX_ROTATION_ATTEMPTS)
+                .schedulerInterval(Duration.ZERO).build().start();
         sm = client(UnaryOperator.identity());
         handlerClient = client(b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(new FaultInterceptor(injector))
                 .retryStrategy(AwsRetryStrategy.doNotRetry())));
@@ -74,9 +83,28 @@ public final class FaultWorld implements AutoCloseable {
                 .build();
     }
 
+    /** The function RotateSecret invokes for {@code strategy}. */
+    static String functionArn(Strategy strategy) {
+        return strategy == Strategy.SINGLE_USER ? SINGLE_USER_FUNCTION : ALTERNATING_USERS_FUNCTION;
+    }
+
+    private void run(Strategy strategy, dev.rotation.local.secretsmanager.RotationStep step) {
+        RequestHandler<SecretsManagerRotationEvent, Void> handler;
+        synchronized (handlers) {
+            handler = handlers.computeIfAbsent(strategy, this::handler);
+        }
+        Optional<Throwable> failure = invoke(handler, step.step(), step.secretId(), step.clientRequestToken());
+        if (failure.isPresent()) {
+            throw new IllegalStateException(failure.get().getMessage());
+        }
+    }
+
     /** Changes the function's configuration for handlers built afterwards. */
     public void environment(String name, String value) {
         environment.put(name, value);
+        synchronized (handlers) {
+            handlers.clear();
+        }
     }
 
     /** A handler of {@code strategy} whose every external call is under the injector. */

@@ -55,7 +55,8 @@ public final class Scenario {
     final String arn;
     final String originalVersion;
     final String originalValue;
-    final String token;
+    /** The rotation's token once started; volatile because rotations may start in other threads. */
+    volatile String token;
     /** Every password this scenario knows of, for the leak checks. */
     final Set<String> passwords = new LinkedHashSet<>();
     /** Every exception the handler threw while driven. */
@@ -74,11 +75,17 @@ public final class Scenario {
         if (masterPassword != null) {
             passwords.add(masterPassword);
         }
-        this.token = world.sm.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(FaultWorld.NOOP_FUNCTION)
+    }
+
+    /**
+     * Calls RotateSecret with {@code functionArn}; returns the new token (also kept as this
+     * scenario's). The rotation runs in the background; await it with the server.
+     */
+    public String rotateSecretWith(String functionArn) {
+        String versionId = world.sm.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(functionArn)
                 .rotationRules(rules -> rules.automaticallyAfterDays(30L))).versionId();
-        if (!world.server.awaitRotations(Duration.ofSeconds(60))) {
-            throw new IllegalStateException("the local Secrets Manager did not finish the set-up rotation");
-        }
+        token = versionId;
+        return versionId;
     }
 
     /** A new user and secret for {@code strategy}, with rotation started and AWSPENDING value-less. */
@@ -88,6 +95,16 @@ public final class Scenario {
 
     /** As {@link #start(FaultWorld, Strategy)}, with the secret pointing at another host and port (a proxy). */
     public static Scenario start(FaultWorld world, Strategy strategy, String host, Integer port) {
+        Scenario scenario = create(world, strategy, host, port);
+        scenario.rotateSecretWith(FaultWorld.NOOP_FUNCTION);
+        if (!world.server.awaitRotations(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("the local Secrets Manager did not finish the set-up rotation");
+        }
+        return scenario;
+    }
+
+    /** A new user and its secret, rotation not started; {@code host} and {@code port} null for the database's. */
+    public static Scenario create(FaultWorld world, Strategy strategy, String host, Integer port) {
         String username = "flt_" + FaultWorld.random(4);
         String password = FaultWorld.newPassword();
         world.createAppUser(username, password);
