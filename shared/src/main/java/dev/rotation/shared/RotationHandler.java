@@ -125,8 +125,9 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             String reason = scrubber.scrub(reasonOf(e));
             log.failed((System.nanoTime() - start) / 1_000_000, reason);
             Throwable cause = e instanceof RotationException ? e.getCause() : e;
-            throw new RotationException(scrubber.scrub(step + " failed for secret " + secretArn + ": " + reason),
-                    scrubber.scrub(cause));
+            // printable: the reason may quote a user name or host from the secret, line breaks included.
+            throw new RotationException(SecretScrubber.printable(scrubber.scrub(step + " failed for secret " + secretArn
+                    + ": " + reason)), scrubber.scrub(cause));
         }
     }
 
