@@ -1,4 +1,4 @@
-package dev.rotation.postgres;
+package dev.rotation.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +24,7 @@ class JdbcHostTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "db?sslmode=disable", "a,b", "db/x", "user@db", "db:3306", "db name",
+    @ValueSource(strings = {"", " ", "db?allowLoadLocalInfile=true", "db?sslmode=disable", "a,b", "db/x", "user@db", "db:3306", "db name",
         "[::1]:3306", "-db"})
     void forUrl_rejectsAnythingThatIsNotAHost(String host) {
         assertThatThrownBy(() -> JdbcHost.forUrl(host)).isInstanceOf(SQLException.class)

@@ -1,4 +1,4 @@
-package dev.rotation.mysql;
+package dev.rotation.shared;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 
 /**
  * Checks the secret's {@code host} and {@code port} before they go into a JDBC URL, so that a host
- * value cannot smuggle URL parameters ({@code ?allowLoadLocalInfile=true}) or a second host in.
+ * value cannot smuggle URL parameters ({@code ?allowLoadLocalInfile=true}, {@code ?sslmode=disable}) or a
+ * second host in. Engines build their URLs with it.
  */
-final class JdbcHost {
+public final class JdbcHost {
 
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
@@ -17,7 +18,7 @@ final class JdbcHost {
     }
 
     /** The host as it goes into a URL: a host name, an IPv4 address, or an IPv6 address in brackets. */
-    static String forUrl(String host) throws SQLException {
+    public static String forUrl(String host) throws SQLException {
         if (host == null || host.isBlank()) {
             throw invalid("the secret has no host");
         }
@@ -36,7 +37,8 @@ final class JdbcHost {
         throw invalid("the secret's host is not a host name or IP address");
     }
 
-    static int checkPort(int port) throws SQLException {
+    /** The port, checked to be a TCP port number. */
+    public static int checkPort(int port) throws SQLException {
         if (port < 1 || port > 65535) {
             throw invalid("the secret's port " + port + " is not between 1 and 65535");
         }
