@@ -50,11 +50,14 @@ public final class Scenario {
 
     final FaultWorld world;
     final Strategy strategy;
+    /** The application user the scenario created (the base name of an alternating pair). */
     final String username;
-    final String originalPassword;
+    /** The AWSCURRENT user name and password when the rotation under test started. */
+    String originalUser;
+    String originalPassword;
     final String arn;
-    final String originalVersion;
-    final String originalValue;
+    String originalVersion;
+    String originalValue;
     /** The rotation's token once started; volatile because rotations may start in other threads. */
     volatile String token;
     /** Every password this scenario knows of, for the leak checks. */
@@ -67,14 +70,21 @@ public final class Scenario {
         this.world = world;
         this.strategy = strategy;
         this.username = username;
-        this.originalPassword = originalPassword;
         this.arn = arn;
-        this.originalVersion = versionHolding(CURRENT).orElseThrow();
-        this.originalValue = world.sm.getSecretValue(r -> r.secretId(arn).versionStage(CURRENT)).secretString();
-        passwords.add(originalPassword);
+        snapshotCurrent();
         if (masterPassword != null) {
             passwords.add(masterPassword);
         }
+    }
+
+    /** Takes the AWSCURRENT version as the one the rotation under test starts from. */
+    private void snapshotCurrent() {
+        originalVersion = versionHolding(CURRENT).orElseThrow();
+        originalValue = world.sm.getSecretValue(r -> r.secretId(arn).versionStage(CURRENT)).secretString();
+        DatabaseSecret current = DatabaseSecret.parse(originalValue);
+        originalUser = current.username();
+        originalPassword = current.password();
+        passwords.add(originalPassword);
     }
 
     /**
@@ -95,7 +105,27 @@ public final class Scenario {
 
     /** As {@link #start(FaultWorld, Strategy)}, with the secret pointing at another host and port (a proxy). */
     public static Scenario start(FaultWorld world, Strategy strategy, String host, Integer port) {
+        return start(world, strategy, host, port, 0);
+    }
+
+    /**
+     * As {@link #start(FaultWorld, Strategy)}, after {@code priorRotations} complete fault-free
+     * rotations (with alternating users, one prior rotation makes the rotation under test switch
+     * back from the clone to the base user, whose password changes while it is AWSPREVIOUS).
+     */
+    public static Scenario start(FaultWorld world, Strategy strategy, String host, Integer port, int priorRotations) {
         Scenario scenario = create(world, strategy, host, port);
+        for (int i = 0; i < priorRotations; i++) {
+            scenario.rotateSecretWith(FaultWorld.NOOP_FUNCTION);
+            if (!world.server.awaitRotations(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the local Secrets Manager did not finish the set-up rotation");
+            }
+            Result prior = scenario.drive(world.handler(strategy), RetryMode.SAME_STEP, 0);
+            if (!prior.converged()) {
+                throw new IllegalStateException("a fault-free prior rotation failed: " + prior.problem());
+            }
+            scenario.snapshotCurrent();
+        }
         scenario.rotateSecretWith(FaultWorld.NOOP_FUNCTION);
         if (!world.server.awaitRotations(Duration.ofSeconds(60))) {
             throw new IllegalStateException("the local Secrets Manager did not finish the set-up rotation");
@@ -210,6 +240,15 @@ public final class Scenario {
         return world.db.canLogin(world.dbName, user, password);
     }
 
+    /** One invariant check asks about the same credentials at most once: logins are the slow part. */
+    private final class Logins {
+        private final Map<String, Boolean> answers = new java.util.HashMap<>();
+
+        boolean canLogin(String user, String password) {
+            return answers.computeIfAbsent(user + '\u0000' + password, key -> Scenario.this.canLogin(user, password));
+        }
+    }
+
     /** Null when the invariant holds, else what is wrong (never a password). */
     String invariantProblem() {
         Optional<DatabaseSecret> current = valueAt(CURRENT);
@@ -222,8 +261,9 @@ public final class Scenario {
         current.ifPresent(stored::add);
         pending.ifPresent(stored::add);
         previous.ifPresent(stored::add);
+        Logins logins = new Logins();
         if (strategy == Strategy.ALTERNATING_USERS
-                && !canLogin(current.get().username(), current.get().password())) {
+                && !logins.canLogin(current.get().username(), current.get().password())) {
             return "the AWSCURRENT user " + current.get().username() + " does not log in with the AWSCURRENT password";
         }
         Set<String> named = new LinkedHashSet<>();
@@ -231,7 +271,7 @@ public final class Scenario {
         previous.ifPresent(p -> named.add(p.username()));
         for (String user : named) {
             boolean any = stored.stream().filter(s -> s.username().equals(user))
-                    .anyMatch(s -> canLogin(user, s.password()));
+                    .anyMatch(s -> logins.canLogin(user, s.password()));
             if (!any) {
                 return "user " + user + " logs in with no stored version's password (lost credentials)";
             }
@@ -262,7 +302,6 @@ public final class Scenario {
         if (!canLogin(current.username(), current.password())) {
             return "the AWSCURRENT credentials do not log in";
         }
-        String clone = username + "_clone";
         if (strategy == Strategy.SINGLE_USER) {
             if (!current.username().equals(username)) {
                 return "single-user rotation changed the user name";
@@ -270,18 +309,19 @@ public final class Scenario {
             if (canLogin(username, originalPassword)) {
                 return "the old password still logs in";
             }
-            if (world.db.userExists(clone)) {
+            if (world.db.userExists(username + "_clone")) {
                 return "single-user rotation created a user";
             }
         } else {
-            if (!current.username().equals(clone)) {
-                return "alternating users did not switch to the clone";
+            String expected = originalUser.equals(username) ? username + "_clone" : username;
+            if (!current.username().equals(expected)) {
+                return "alternating users did not switch from " + originalUser + " to " + expected;
             }
-            if (!canLogin(username, originalPassword)) {
+            if (!canLogin(originalUser, originalPassword)) {
                 return "the previous user no longer logs in with the AWSPREVIOUS password";
             }
-            if (world.db.userExists(clone + "_clone")) {
-                return "an extra user " + clone + "_clone exists";
+            if (world.db.userExists(username + "_clone_clone")) {
+                return "an extra user " + username + "_clone_clone exists";
             }
         }
         return null;
