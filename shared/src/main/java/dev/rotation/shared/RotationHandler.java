@@ -2,7 +2,12 @@ package dev.rotation.shared;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +41,7 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * // in a test: new SingleUserRotationHandler(fakeClient, Map.of("PASSWORD_LENGTH", "40"), engine, lines::add)
  * }</pre>
  */
-public abstract class RotationHandler implements RequestHandler<SecretsManagerRotationEvent, Void> {
+public abstract class RotationHandler implements RequestHandler<SecretsManagerRotationEvent, Void>, RequestStreamHandler {
     private final Supplier<SecretsManagerClient> client;
     private final Map<String, String> environment;
     private final DatabaseEngine engine;
@@ -84,6 +89,18 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
     /** The function's configuration, as given to the constructor. */
     protected final Map<String, String> environment() {
         return environment;
+    }
+
+    /**
+     * The entry point Lambda calls: the runtime picks this overload for {@code Handler: ...::handleRequest}
+     * (and for a Handler without a method, as a {@link RequestStreamHandler}). The event is read with
+     * the SDK's JSON parser, so the runtime's reflective serializer stays out of the cold start; the
+     * answer is {@code null}, as the runtime writes for {@link #handleRequest(SecretsManagerRotationEvent, Context)}.
+     */
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        handleRequest(RotationEvents.read(input), context);
+        output.write("null".getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Runs one rotation step. Returns normally when the step succeeded or had nothing to do. */
