@@ -1,0 +1,142 @@
+package dev.rotation.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One execution environment: a child JVM running the function under the official runtime interface
+ * client, as Lambda's java21 runtime starts it — the client on the system classpath, the deployment
+ * package extracted into LAMBDA_TASK_ROOT and loaded by the client's own class loader, the serial GC,
+ * and the function's JAVA_TOOL_OPTIONS from template.yaml.
+ */
+final class FunctionProcess implements AutoCloseable {
+    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
+    private final RuntimeApi api;
+    private final Process process;
+    private final long launchedNanos;
+
+    private FunctionProcess(RuntimeApi api, Process process, long launchedNanos) {
+        this.api = api;
+        this.process = process;
+        this.launchedNanos = launchedNanos;
+    }
+
+    /**
+     * Starts the JVM; returns at once (the init phase runs while the first event waits).
+     *
+     * @param extraJvmOptions e.g. class-load logging for a counting run
+     */
+    static FunctionProcess launch(Functions.Function function, Map<String, String> environment, Path runtimeLib,
+            Path log, List<String> extraJvmOptions) {
+        RuntimeApi api = new RuntimeApi("arn:aws:lambda:us-east-1:123456789012:function:" + function.name());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Lambda java21 defaults: serial GC, CDS of the JDK classes, heap sized from MemorySize.
+        command.add("-XX:+UseSerialGC");
+        command.add("-Xshare:auto");
+        command.add("-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m");
+        command.add("-Djava.net.preferIPv4Stack=true");
+        command.addAll(extraJvmOptions);
+        command.add("-cp");
+        command.add(runtimeLib.resolve("*").toString());
+        command.add(RIC_MAIN);
+        command.add(function.handler());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // The client loads the handler from its working directory, which is /var/task on Lambda.
+        builder.directory(function.taskRoot().toFile());
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("LANG", "en_US.UTF-8");
+        env.put("TZ", ":UTC");
+        env.put("LAMBDA_TASK_ROOT", function.taskRoot().toString());
+        env.put("LAMBDA_RUNTIME_DIR", runtimeLib.toString());
+        env.put("_HANDLER", function.handler());
+        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.name());
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "bench");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "AKIDBENCH");
+        env.put("AWS_SECRET_ACCESS_KEY", "bench-secret-key");
+        env.put("AWS_SESSION_TOKEN", "bench-session-token");
+        env.putAll(function.environment());
+        env.putAll(environment);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        long launched = System.nanoTime();
+        try {
+            return new FunctionProcess(api, builder.start(), launched);
+        } catch (IOException e) {
+            api.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long launchedNanos() {
+        return launchedNanos;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Sends one event and waits for the function's answer. */
+    RuntimeApi.Result invoke(String eventJson) {
+        try {
+            return api.invoke(eventJson).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the function did not answer within 60 s (pid " + process.pid() + ")", e);
+        }
+    }
+
+    /** Nanoseconds from launch to the runtime's first request for an event (Lambda's Init Duration). */
+    long initNanos() {
+        return api.firstNext().getNow(launchedNanos) - launchedNanos;
+    }
+
+    /** Peak resident set size of the JVM so far (VmHWM), in kB; -1 if unknown. */
+    long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            api.close();
+        }
+    }
+}

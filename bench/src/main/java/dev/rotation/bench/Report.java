@@ -1,0 +1,100 @@
+package dev.rotation.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The results as a Markdown table, with the machine and settings it ran with. */
+final class Report {
+    private Report() {
+    }
+
+    static String markdown(Map<String, Bench.Results> results, Bench.Options options, String javaToolOptions,
+            String python) {
+        List<String> names = new ArrayList<>(results.keySet());
+        StringBuilder b = new StringBuilder();
+        b.append("| Measurement (medians) | ").append(String.join(" | ", names)).append(" |\n");
+        b.append("|---|").append("---:|".repeat(names.size())).append('\n');
+        row(b, "Deployment jar", names, results, r -> String.format(Locale.ROOT, "%.2f MB", r.jarBytes / 1e6));
+        row(b, "Cold start: JVM launch to end of first createSecret", names, results, r -> ms(r.javaCold.median()));
+        row(b, "  of which init (launch to first `invocation/next`)", names, results, r -> ms(r.javaInit.median()));
+        row(b, "Python 3 + boto3, fresh process, same Secrets Manager calls", names, results,
+                r -> ms(r.pythonCold.median()));
+        row(b, "Cold start Java / Python", names, results,
+                r -> String.format(Locale.ROOT, "%.2f ×", r.javaCold.median() / r.pythonCold.median()));
+        for (String step : new String[] {"createSecret", "setSecret", "testSecret", "finishSecret"}) {
+            row(b, "Warm " + step, names, results, r -> ms(r.warmStep.get(step).median()));
+        }
+        row(b, "Warm whole rotation (4 steps)", names, results, r -> ms(r.warmRotation.median()));
+        row(b, "Peak RSS, cold rotation (VmHWM)", names, results, r -> mb(r.coldRssKb.median()));
+        row(b, "Peak RSS after " + (options.warmup + options.warm) + " warm rotations", names, results,
+                r -> mb(r.warmRssKb));
+        row(b, "Peak RSS after the throughput run", names, results, r -> mb(r.poolRssKb));
+        row(b, "Classes loaded by a cold rotation (all / from the jar)", names, results,
+                r -> r.classesTotal + " / " + r.classesFunction);
+        row(b, "Secrets Manager requests per rotation", names, results, r -> requests(r.smRequests));
+        row(b, "Database logins per rotation", names, results, r -> Integer.toString(r.dbLogins));
+        row(b, "Rotations per second (" + options.secrets + " secrets, " + options.concurrency
+                + " environments)", names, results, r -> String.format(Locale.ROOT, "%.1f", r.rotationsPerSecond));
+        b.append('\n');
+        Bench.Results any = results.values().stream().findFirst().orElse(null);
+        b.append(String.format(Locale.ROOT, "Medians of %d cold starts per side (Java and Python alternately), %d warm"
+                + " rotations after %d to warm up.%s%n", any == null ? 0 : any.javaCold.count(), options.warm,
+                options.warmup, options.quick ? " **Quick mode: single samples, not for publishing.**" : ""));
+        b.append("Machine: ").append(machine()).append('\n');
+        b.append("Function JVM: Java ").append(System.getProperty("java.runtime.version"))
+                .append(", runtime interface client 2.10.1, `-XX:+UseSerialGC -Xshare:auto`, JAVA_TOOL_OPTIONS `")
+                .append(javaToolOptions).append("`; ").append(python).append(".\n");
+        b.append("Run ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n");
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String label, List<String> names, Map<String, Bench.Results> results,
+            Function<Bench.Results, String> cell) {
+        b.append("| ").append(label).append(" | ");
+        b.append(names.stream().map(n -> cell.apply(results.get(n))).collect(Collectors.joining(" | ")));
+        b.append(" |\n");
+    }
+
+    private static String ms(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, value < 100 ? "%.1f ms" : "%.0f ms", value);
+    }
+
+    private static String mb(double kb) {
+        return kb <= 0 || Double.isNaN(kb) ? "–" : String.format(Locale.ROOT, "%.0f MB", kb / 1024);
+    }
+
+    private static String requests(Map<String, Integer> ops) {
+        int total = ops.values().stream().mapToInt(Integer::intValue).sum();
+        return total + " (" + ops.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    static String machine() {
+        String cpu = grep(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch"));
+        String mem = grep(Path.of("/proc/meminfo"), "MemTotal").map(v -> {
+            long kb = Long.parseLong(v.replaceAll("[^0-9]", ""));
+            return String.format(Locale.ROOT, "%.0f GB RAM", kb / 1024.0 / 1024.0);
+        }).orElse("? RAM");
+        String os = grep(Path.of("/etc/os-release"), "PRETTY_NAME").map(v -> v.replace("\"", ""))
+                .orElse(System.getProperty("os.name"));
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, " + mem + ", " + os;
+    }
+
+    private static java.util.Optional<String> grep(Path file, String key) {
+        try {
+            return Files.readAllLines(file).stream().filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(l.indexOf(l.contains(":") ? ':' : '=') + 1).strip()).findFirst();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}
