@@ -7,6 +7,7 @@ import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.shared.AlternatingUsersRotationHandler;
 import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.SecretsManagerClients;
 import dev.rotation.shared.SingleUserRotationHandler;
 import dev.rotation.shared.UserAdministration;
 import java.security.SecureRandom;
@@ -116,10 +117,31 @@ public final class FaultWorld implements AutoCloseable {
     /** A handler of {@code strategy} around the given engine and administration. */
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(Strategy strategy, DatabaseEngine engine,
             UserAdministration admin) {
+        return handler(strategy, handlerClient, engine, admin);
+    }
+
+    /** A handler of {@code strategy} with its own Secrets Manager client. */
+    public RequestHandler<SecretsManagerRotationEvent, Void> handler(Strategy strategy, SecretsManagerClient client,
+            DatabaseEngine engine, UserAdministration admin) {
         Map<String, String> env = Map.copyOf(environment);
         return strategy == Strategy.SINGLE_USER
-                ? new SingleUserRotationHandler(handlerClient, env, engine, logLines::add)
-                : new AlternatingUsersRotationHandler(handlerClient, env, engine, admin, logLines::add);
+                ? new SingleUserRotationHandler(client, env, engine, logLines::add)
+                : new AlternatingUsersRotationHandler(client, env, engine, admin, logLines::add);
+    }
+
+    /**
+     * The client the deployed function builds ({@link SecretsManagerClients#create}: default retries,
+     * timeouts and HTTP client) with {@code endpoint} as SECRETS_MANAGER_ENDPOINT. Its default
+     * credentials chain reads the JVM's aws.accessKeyId and aws.secretAccessKey, set to dummies when
+     * absent (the local server checks no signature).
+     */
+    static synchronized SecretsManagerClient functionsOwnClient(java.net.URI endpoint) {
+        if (System.getProperty("aws.accessKeyId") == null) {
+            System.setProperty("aws.accessKeyId", "AKIDLOCAL");
+            System.setProperty("aws.secretAccessKey", "local");
+        }
+        return SecretsManagerClients.create(Map.of("AWS_REGION", "us-east-1",
+                SecretsManagerClients.SECRETS_MANAGER_ENDPOINT, endpoint.toString()));
     }
 
     /** Invokes one step the way Lambda does; returns what the handler threw. */
