@@ -2,6 +2,7 @@ package dev.rotation.mysql;
 
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.faults.FaultTarget;
@@ -17,6 +18,11 @@ final class MySqlFaultTarget implements FaultTarget {
     @Override
     public TestDatabase startOwnDatabase() {
         return TestDatabases.startMysql();
+    }
+
+    @Override
+    public TestDatabase startTlsDatabase(TlsMaterial tls) {
+        return TestDatabases.startMysqlWithTls(tls);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.rotation.postgres;
 
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.faults.FaultTarget;
@@ -17,6 +18,11 @@ final class PostgresFaultTarget implements FaultTarget {
     @Override
     public TestDatabase startOwnDatabase() {
         return TestDatabases.startPostgres();
+    }
+
+    @Override
+    public TestDatabase startTlsDatabase(TlsMaterial tls) {
+        return TestDatabases.startPostgresWithTls(tls);
     }
 
     @Override

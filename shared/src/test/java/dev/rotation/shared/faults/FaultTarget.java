@@ -1,6 +1,7 @@
 package dev.rotation.shared.faults;
 
 import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.UserAdministration;
 
@@ -22,6 +23,12 @@ public interface FaultTarget {
 
     /** A server of the test's own, which supports {@link TestDatabase#restart()}; the caller closes it. */
     TestDatabase startOwnDatabase();
+
+    /**
+     * A new server of the target's kind offering TLS with {@code tls}'s certificate (plaintext still
+     * accepted); the caller closes it.
+     */
+    TestDatabase startTlsDatabase(TlsMaterial tls);
 
     /** A new engine as the module's handlers use it. */
     DatabaseEngine engine();

@@ -53,6 +53,8 @@ public final class FaultWorld implements AutoCloseable {
     final List<String> logLines = new CopyOnWriteArrayList<>();
     private final Map<String, String> environment = new HashMap<>();
     private final List<String> usersToDrop = new CopyOnWriteArrayList<>();
+    /** The ssl key of the secrets scenarios create: plaintext unless a TLS test says otherwise. */
+    volatile dev.rotation.shared.SslMode ssl = dev.rotation.shared.SslMode.DISABLED;
     private final Map<Strategy, RequestHandler<SecretsManagerRotationEvent, Void>> handlers =
             new java.util.EnumMap<>(Strategy.class);
 

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.shared.DatabaseSecret;
-import dev.rotation.shared.SslMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -158,12 +157,12 @@ public final class Scenario {
         return new Scenario(world, strategy, username, password, arn, masterPassword);
     }
 
-    /** Plaintext on purpose: the test servers offer no TLS, and ssl=false keeps one login per connect. */
+    /** Plaintext by default: the test servers offer no TLS, and ssl=false keeps one login per connect. */
     private static DatabaseSecret.Builder secret(FaultWorld world, String username, String password, String host,
             Integer port) {
         return DatabaseSecret.builder().engine(world.db.engine()).host(host == null ? world.db.host() : host)
                 .port(port == null ? world.db.port() : port).username(username).password(password)
-                .ssl(SslMode.DISABLED);
+                .ssl(world.ssl);
     }
 
     /**
