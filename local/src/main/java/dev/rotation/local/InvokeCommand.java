@@ -109,8 +109,10 @@ final class InvokeCommand {
                 } else {
                     failed = true;
                     out.println(result.payload());
-                    err.println((result.initError() ? "Init error: " : "Function error: ")
-                            + result.errorType() + ": " + result.errorMessage());
+                    err.println(result.initError()
+                            ? "Init error: handler " + function.handler() + " could not be loaded from "
+                                    + function.codeUri() + ": " + result.errorType() + ": " + result.errorMessage()
+                            : "Function error: " + result.errorType() + ": " + result.errorMessage());
                 }
                 out.flush();
             }

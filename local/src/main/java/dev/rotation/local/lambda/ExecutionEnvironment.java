@@ -228,8 +228,11 @@ public final class ExecutionEnvironment implements AutoCloseable {
         } catch (IOException e) {
             // Not JSON: keep the raw body as the message.
         }
-        return new InvocationResult(requestId, false, body, type == null ? "Unknown" : type, message, init,
-                initDuration, duration);
+        // The runtime reports a handler it cannot load (class or method missing) when the first event
+        // arrives, flagged Runtime.BadFunctionCode: that is the function's init failing, not its code.
+        boolean handlerNotLoaded = "Runtime.BadFunctionCode".equals(header);
+        return new InvocationResult(requestId, false, body, type == null ? "Unknown" : type, message,
+                init || handlerNotLoaded, initDuration, duration);
     }
 
     private static InvocationResult failure(String requestId, String type, String message, boolean init,
