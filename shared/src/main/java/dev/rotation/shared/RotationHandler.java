@@ -305,11 +305,11 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             return read(secretArn, versionId, VersionStages.CURRENT, "the AWSCURRENT secret value");
         }
 
+        /** One GetSecretValue: the value that says createSecret has run is the value to parse. */
         private DatabaseSecret readPending() {
-            if (pendingValue().isEmpty()) {
-                throw new RotationException("version " + token + " has no value yet (createSecret has not run)");
-            }
-            return read(secretArn, token, VersionStages.PENDING, "the AWSPENDING secret value");
+            String value = pendingValue().orElseThrow(() -> new RotationException("version " + token
+                    + " has no value yet (createSecret has not run)"));
+            return parse(value, "the AWSPENDING secret value", DatabaseSecret::parse);
         }
 
         /** The token's AWSPENDING value; empty while the service's placeholder version has none. */
@@ -359,6 +359,10 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             if (secretString == null) {
                 throw new RotationException(what + " has no SecretString (binary secrets are not supported)");
             }
+            return parse(secretString, what, parser);
+        }
+
+        private DatabaseSecret parse(String secretString, String what, Function<String, DatabaseSecret> parser) {
             scrubber.add(secretString);
             DatabaseSecret secret;
             try {
