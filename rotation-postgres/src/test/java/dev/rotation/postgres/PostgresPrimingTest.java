@@ -1,0 +1,39 @@
+package dev.rotation.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotation.shared.SnapStartPriming;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PostgresPrimingTest {
+
+    @Test
+    void priming_runsTheSingleUserCreateSecretWithoutFailures() {
+        List<String> lines = new ArrayList<>();
+        SnapStartPriming priming = SnapStartPriming.of(client -> new PostgresRotationHandler(client, Map.of(), lines::add),
+                "postgres", PostgresPriming.LOGIN_CLASSES);
+
+        assertThat(priming.primeCreateSecret()).isEmpty();
+        assertThat(lines).last().asString().contains("\"outcome\":\"succeeded\"").contains("AWSPENDING");
+    }
+
+    @Test
+    void priming_runsTheAlternatingUsersCreateSecretWithoutFailures() {
+        List<String> lines = new ArrayList<>();
+        SnapStartPriming priming = SnapStartPriming.of(client -> new PostgresAlternatingUsersRotationHandler(client,
+                Map.of(), lines::add), "postgres", PostgresPriming.LOGIN_CLASSES);
+
+        assertThat(priming.primeCreateSecret()).isEmpty();
+        assertThat(lines).last().asString().contains("\"outcome\":\"succeeded\"");
+    }
+
+    @Test
+    void priming_loadsEveryListedDriverClass() {
+        SnapStartPriming priming = SnapStartPriming.of(client -> null, "postgres", PostgresPriming.LOGIN_CLASSES);
+
+        assertThat(priming.primeDriver()).isEmpty();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.rotation.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+
+class SecretsManagerClientsTest {
+
+    @Test
+    void credentials_whenLambdaSetsSessionCredentials_takesThemFromTheEnvironment() {
+        var credentials = SecretsManagerClients.credentials(new EnvironmentVariables(Map.of(
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret-key", "AWS_SESSION_TOKEN", "token")));
+
+        assertThat(credentials).hasValueSatisfying(c -> {
+            assertThat(c).isInstanceOf(AwsSessionCredentials.class);
+            assertThat(c.accessKeyId()).isEqualTo("AKIDEXAMPLE");
+            assertThat(((AwsSessionCredentials) c).sessionToken()).isEqualTo("token");
+        });
+    }
+
+    @Test
+    void credentials_withoutSessionToken_areBasicCredentials() {
+        var credentials = SecretsManagerClients.credentials(new EnvironmentVariables(Map.of(
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret-key")));
+
+        assertThat(credentials).hasValueSatisfying(c -> assertThat(c).isExactlyInstanceOf(AwsBasicCredentials.class));
+    }
+
+    @Test
+    void credentials_whenTheEnvironmentHasNone_leaveTheDefaultChain() {
+        assertThat(SecretsManagerClients.credentials(new EnvironmentVariables(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"))))
+                .isEmpty();
+        assertThat(SecretsManagerClients.credentials(new EnvironmentVariables(Map.of()))).isEmpty();
+    }
+}

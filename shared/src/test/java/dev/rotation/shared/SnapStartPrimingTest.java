@@ -1,0 +1,39 @@
+package dev.rotation.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SnapStartPrimingTest {
+
+    @Test
+    void primeCreateSecret_runsAWholeCreateSecretAgainstCannedAnswers() {
+        List<String> lines = new ArrayList<>();
+        SnapStartPriming priming = SnapStartPriming.of(client -> new SingleUserRotationHandler(client,
+                Map.of("PASSWORD_LENGTH", "32"), FakeDatabase.mysql(), lines::add), "mysql", List.of());
+
+        assertThat(priming.primeCreateSecret()).isEmpty();
+        assertThat(lines).last().asString().contains("\"step\":\"createSecret\"").contains("\"outcome\":\"succeeded\"")
+                .contains("stored a new 32-character password");
+    }
+
+    @Test
+    void primeCreateSecret_whenTheHandlerFails_reportsTheFailureInsteadOfThrowing() {
+        SnapStartPriming priming = SnapStartPriming.of(client -> new SingleUserRotationHandler(client,
+                Map.of("PASSWORD_LENGTH", "not-a-number"), FakeDatabase.mysql(), line -> { }), "mysql", List.of());
+
+        assertThat(priming.primeCreateSecret()).hasValueSatisfying(failure -> assertThat(failure)
+                .startsWith("createSecret: RotationException"));
+    }
+
+    @Test
+    void primeDriver_loadsTheListedClassesAndNamesTheMissingOnes() {
+        SnapStartPriming priming = SnapStartPriming.of(client -> null, "mysql",
+                List.of("java.sql.DriverManager", "com.example.NoSuchDriver"));
+
+        assertThat(priming.primeDriver()).hasValue("com.example.NoSuchDriver: ClassNotFoundException; ");
+    }
+}
