@@ -148,6 +148,13 @@ public final class Bench {
             }
             log(String.format(Locale.ROOT, "cold: java %.0f ms, python %.0f ms (medians of %d)",
                     r.javaCold.median(), r.pythonCold.median(), r.javaCold.count()));
+            // SnapStart, emulated: the runtime runs the beforeCheckpoint hooks (priming) and asks to be
+            // restored; we restore at once, in the same process. What a real restore costs is not measured.
+            for (int i = 0; i < options.runs; i++) {
+                snapStart(function, db, dbName, functionArn, env, r, i);
+            }
+            log(String.format(Locale.ROOT, "SnapStart emulation: init+priming %.0f ms, first createSecret after restore"
+                    + " %.0f ms", r.snapInit.median(), r.snapFirstCreate.median()));
             if (options.coldOnly) {
                 return r;
             }
@@ -263,6 +270,36 @@ public final class Bench {
                     if (step.step().equals(RotationStep.FINISH_SECRET)) {
                         r.coldRssKb.add(process[0].peakRssKb());
                     }
+                }
+            });
+            rotate(arn, functionArn);
+        } finally {
+            if (process[0] != null) {
+                process[0].close();
+            }
+        }
+    }
+
+    private void snapStart(Functions.Function function, TestDatabase db, String dbName, String functionArn,
+            Map<String, String> env, Results r, int run) throws Exception {
+        String arn = newSecret(db, dbName, function, db.host(), db.port());
+        Map<String, String> snapEnv = new java.util.HashMap<>(env);
+        snapEnv.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        FunctionProcess[] process = new FunctionProcess[1];
+        try {
+            router.route(arn, step -> {
+                if (step.step().equals(RotationStep.CREATE_SECRET)) {
+                    // How Lambda's java21 runtime points the org.crac API at its own CRaC implementation.
+                    process[0] = launch(function, snapEnv, "snapstart-" + run,
+                            List.of("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac"));
+                    RuntimeApi.Result result = call(process[0], step);
+                    if (process[0].snapshotNanos() < 0) {
+                        throw new IllegalStateException("the runtime never asked to be restored (restore/next)");
+                    }
+                    r.snapInit.add(ms(process[0].snapshotNanos()));
+                    r.snapFirstCreate.add(ms(process[0].afterRestoreNanos(result)));
+                } else {
+                    call(process[0], step);
                 }
             });
             rotate(arn, functionArn);
@@ -482,6 +519,8 @@ public final class Bench {
         final Stats javaInit = new Stats();
         final Stats pythonCold = new Stats();
         final Stats coldRssKb = new Stats();
+        final Stats snapInit = new Stats();
+        final Stats snapFirstCreate = new Stats();
         final Map<String, Stats> warmStep = new LinkedHashMap<>();
         final Stats warmRotation = new Stats();
         long warmRssKb;

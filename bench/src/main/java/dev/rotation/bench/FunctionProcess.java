@@ -112,6 +112,16 @@ final class FunctionProcess implements AutoCloseable {
         return api.firstNext().getNow(launchedNanos) - launchedNanos;
     }
 
+    /** Nanoseconds from launch to the snapshot point (SnapStart emulation), or -1 if there was none. */
+    long snapshotNanos() {
+        return api.restoreNext().isDone() ? api.restoreNext().join() - launchedNanos : -1;
+    }
+
+    /** Nanoseconds from the snapshot point to the end of an invocation (SnapStart emulation). */
+    long afterRestoreNanos(RuntimeApi.Result result) {
+        return result.completedNanos() - api.restoreNext().join();
+    }
+
     /** Peak resident set size of the JVM so far (VmHWM), in kB; -1 if unknown. */
     long peakRssKb() {
         try {

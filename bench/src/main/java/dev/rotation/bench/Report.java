@@ -30,6 +30,10 @@ final class Report {
                 r -> ms(r.pythonCold.median()));
         row(b, "Cold start Java / Python", names, results,
                 r -> String.format(Locale.ROOT, "%.2f ×", r.javaCold.median() / r.pythonCold.median()));
+        row(b, "SnapStart emulated: init + priming hooks (before the snapshot)", names, results,
+                r -> ms(r.snapInit.median()));
+        row(b, "SnapStart emulated: first createSecret after restore (restore itself not included)", names, results,
+                r -> ms(r.snapFirstCreate.median()));
         for (String step : new String[] {"createSecret", "setSecret", "testSecret", "finishSecret"}) {
             row(b, "Warm " + step, names, results, r -> ms(r.warmStep.get(step).median()));
         }

@@ -34,6 +34,7 @@ final class RuntimeApi implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstNext = new CompletableFuture<>();
+    private final CompletableFuture<Long> restoreNext = new CompletableFuture<>();
     private final CompletableFuture<String> initError = new CompletableFuture<>();
     private final String functionArn;
 
@@ -77,6 +78,11 @@ final class RuntimeApi implements AutoCloseable {
         return firstNext;
     }
 
+    /** System.nanoTime() of the runtime's {@code restore/next}: under SnapStart, the moment of the snapshot. */
+    CompletableFuture<Long> restoreNext() {
+        return restoreNext;
+    }
+
     CompletableFuture<String> initError() {
         return initError;
     }
@@ -115,7 +121,11 @@ final class RuntimeApi implements AutoCloseable {
                     pending.result.complete(path.endsWith("/response") ? new Result(text, null, now)
                             : new Result(null, text, now));
                 }
-            } else if (path.equals("init/error")) {
+            } else if (path.equals("restore/next")) {
+                // SnapStart: the runtime ran the beforeCheckpoint hooks and waits to be restored; restore at once.
+                restoreNext.complete(System.nanoTime());
+                exchange.sendResponseHeaders(200, -1);
+            } else if (path.equals("init/error") || path.equals("restore/error")) {
                 exchange.sendResponseHeaders(202, -1);
                 initError.complete(new String(body, StandardCharsets.UTF_8));
             } else {
