@@ -1,12 +1,15 @@
 package dev.rotation.local;
 
 import dev.rotation.local.lambda.EnvVarsFile;
+import dev.rotation.local.lambda.FunctionDefinition;
+import dev.rotation.local.lambda.InvocationResult;
 import dev.rotation.local.lambda.LambdaRotationInvoker;
 import dev.rotation.local.lambda.LocalFunctions;
 import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.lambda.TemplateException;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationInvoker;
+import dev.rotation.local.secretsmanager.RotationStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +109,21 @@ final class ServeCommand {
                     .environmentOverrides(Map.of("SECRETS_MANAGER_ENDPOINT", server.endpoint().toString()))
                     .logs((f, line) -> System.err.println("[" + f.functionName() + "] " + line))
                     .build();
-            functionsInvoker.set(new LambdaRotationInvoker(functions));
+            functionsInvoker.set(new LambdaRotationInvoker(functions, new LambdaRotationInvoker.Listener() {
+                @Override
+                public void started(FunctionDefinition function, RotationStep step) {
+                }
+
+                @Override
+                public void finished(FunctionDefinition function, RotationStep step, InvocationResult result) {
+                    // Lambda's REPORT line, so cold and warm invocations can be told apart.
+                    System.err.println("[" + function.functionName() + "] REPORT RequestId: " + result.requestId()
+                            + " Step: " + step.step()
+                            + result.initDuration().map(d -> " Init Duration: " + d.toMillis() + " ms").orElse("")
+                            + " Duration: " + result.duration().toMillis() + " ms"
+                            + (result.success() ? "" : " Error: " + result.errorType()));
+                }
+            }));
         }
         LocalFunctions started = functions;
         CountDownLatch stopped = new CountDownLatch(1);

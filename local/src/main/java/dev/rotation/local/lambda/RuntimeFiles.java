@@ -35,6 +35,12 @@ final class RuntimeFiles {
 
     /** The runtime jars for the child's class path. */
     static List<Path> runtimeJars() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(java.util.Locale.ROOT).startsWith("linux")) {
+            // The client talks to the Runtime API through a JNI library it ships for Linux only.
+            throw new IllegalStateException("the Lambda Java runtime interface client runs on Linux only (x86_64 or "
+                    + "aarch64, glibc or musl), not on " + os + "; run this in a Linux VM, WSL 2 or a Linux CI runner");
+        }
         Path source = ownLocation();
         Path target;
         if (Files.isDirectory(source)) {
