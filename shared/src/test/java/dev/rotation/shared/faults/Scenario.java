@@ -326,8 +326,23 @@ public final class Scenario {
         return null;
     }
 
-    /** Null when no known password appears in a log line or an error message of this scenario. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Null when every captured log line is one JSON object on one line and no known password appears
+     * in a log line or an error message of this scenario.
+     */
     String leakProblem() {
+        for (String line : world.logLines) {
+            try {
+                if (line.contains("\n") || line.contains("\r") || !JSON.readTree(line).isObject()) {
+                    return "a log line is not one JSON object on one line";
+                }
+            } catch (java.io.IOException e) {
+                return "a log line is not JSON: " + e.getClass().getSimpleName();
+            }
+        }
         List<String> texts = new ArrayList<>(world.logLines);
         for (Throwable t : thrown) {
             for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
