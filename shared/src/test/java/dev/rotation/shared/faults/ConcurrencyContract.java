@@ -24,7 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 
 /**
@@ -60,11 +62,18 @@ public abstract class ConcurrencyContract {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Strategy.class)
-    void setSecret_retriedWhileTheFirstAttemptIsStuckBeforeThePasswordChange_convergesAndTheLateAttemptHarmsNothing(
-            Strategy strategy) throws Exception {
-        String slowCall = strategy == Strategy.SINGLE_USER ? "changeOwnPassword" : "admin.setPassword";
+    static Stream<Arguments> stuckSetSecrets() {
+        return Stream.of(
+                Arguments.of(Strategy.SINGLE_USER, "changeOwnPassword"),
+                Arguments.of(Strategy.ALTERNATING_USERS, "admin.ensureUser"),
+                Arguments.of(Strategy.ALTERNATING_USERS, "admin.synchronizePrivileges"),
+                Arguments.of(Strategy.ALTERNATING_USERS, "admin.setPassword"));
+    }
+
+    @ParameterizedTest(name = "{0}, first attempt stuck at {1}")
+    @MethodSource("stuckSetSecrets")
+    void setSecret_retriedWhileTheFirstAttemptIsStuck_convergesAndTheLateAttemptHarmsNothing(Strategy strategy,
+            String slowCall) throws Exception {
         retriedWhileAnEarlierAttemptIsStuck(strategy, RotationStep.SET_SECRET, slowCall);
     }
 
