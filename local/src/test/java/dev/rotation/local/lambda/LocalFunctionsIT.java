@@ -66,6 +66,15 @@ class LocalFunctionsIT {
                     Type: AWS::Serverless::Function
                     Properties:
                       Handler: dev.rotation.local.lambda.fixtures.NoSuchHandler::handleRequest
+                  Blocking:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: dev.rotation.local.lambda.fixtures.BlockingHandler::handleRequest
+                      Timeout: 1
+                  Exiting:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: dev.rotation.local.lambda.fixtures.ExitingHandler::handleRequest
                 """.formatted(TEST_CLASSES));
         Path env = dir.resolve("env.json");
         Files.writeString(env, "{\"Parameters\": {\"PARAM_VAR\": \"p\"}, \"Echo\": {\"FROM_ENV_FILE\": \"yes\"}}");
@@ -145,5 +154,27 @@ class LocalFunctionsIT {
         assertThat(result.initError()).isTrue();
         assertThat(result.errorType()).isEqualTo("java.lang.ClassNotFoundException");
         assertThat(result.errorMessage()).contains("dev.rotation.local.lambda.fixtures.NoSuchHandler");
+    }
+
+    @Test
+    void invoke_pastTheFunctionsTimeout_failsAsTimedOutAndTheNextInvocationIsCold() {
+        InvocationResult timedOut = functions.invoke("Blocking", event("{}"));
+        InvocationResult next = functions.invoke("Blocking", event("{}"));
+
+        assertThat(timedOut.success()).isFalse();
+        assertThat(timedOut.errorType()).isEqualTo("Sandbox.Timedout");
+        assertThat(timedOut.errorMessage()).isEqualTo("Task timed out after 1.00 seconds");
+        assertThat(next.initDuration()).as("a timed-out environment is not reused").isPresent();
+    }
+
+    @Test
+    void invoke_whenTheJvmDies_failsWithRuntimeExitErrorAndTheNextInvocationIsCold() {
+        InvocationResult died = functions.invoke("Exiting", event("{}"));
+        InvocationResult next = functions.invoke("Exiting", event("{}"));
+
+        assertThat(died.success()).isFalse();
+        assertThat(died.errorType()).isEqualTo("Runtime.ExitError");
+        assertThat(died.errorMessage()).contains("exited with code 3");
+        assertThat(next.initDuration()).isPresent();
     }
 }
