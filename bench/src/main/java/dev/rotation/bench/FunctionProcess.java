@@ -44,7 +44,14 @@ final class FunctionProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-Xshare:auto");
         command.add("-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m");
+        // The JVM in Lambda sees MemorySize as the machine's memory; its ergonomics (initial heap,
+        // young generation) follow from that, not from this machine's RAM.
+        command.add("-XX:MaxRAM=" + function.memoryMb() + "m");
         command.add("-Djava.net.preferIPv4Stack=true");
+        // The runtime client otherwise extracts its JNI library to the fixed /tmp/.libaws-lambda-jni.so
+        // at every start: concurrent JVMs on one machine (never in Lambda) overwrite each other's copy.
+        command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
+                + nativeLibrary(runtimeLib, log.getParent()));
         command.addAll(extraJvmOptions);
         command.add("-cp");
         command.add(runtimeLib.resolve("*").toString());
@@ -85,6 +92,31 @@ final class FunctionProcess implements AutoCloseable {
             api.close();
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The runtime client's JNI library for this machine, extracted once into {@code dir}. */
+    static synchronized Path nativeLibrary(Path runtimeLib, Path dir) {
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
+        Path target = dir.resolve("libaws-lambda-jni.linux-" + arch + ".so");
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        try (var stream = Files.newDirectoryStream(runtimeLib, "aws-lambda-java-runtime-interface-client-*.jar")) {
+            for (Path jar : stream) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    var entry = zip.getEntry("jni/" + target.getFileName());
+                    if (entry != null) {
+                        try (var in = zip.getInputStream(entry)) {
+                            Files.copy(in, target);
+                        }
+                        return target;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the runtime client's JNI library", e);
+        }
+        throw new IllegalStateException("no JNI library for linux-" + arch + " in the runtime interface client jar");
     }
 
     long launchedNanos() {

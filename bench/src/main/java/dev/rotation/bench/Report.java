@@ -45,7 +45,7 @@ final class Report {
         row(b, "Classes loaded by a cold rotation (all / from the jar)", names, results,
                 r -> r.classesTotal + " / " + r.classesFunction);
         row(b, "Secrets Manager requests per rotation", names, results, r -> requests(r.smRequests));
-        row(b, "Database logins per rotation", names, results, r -> Integer.toString(r.dbLogins));
+        row(b, "Database connections per rotation (see below)", names, results, r -> Integer.toString(r.dbLogins));
         row(b, "Rotations per second (" + options.secrets + " secrets, " + options.concurrency
                 + " environments)", names, results, r -> String.format(Locale.ROOT, "%.1f", r.rotationsPerSecond));
         b.append('\n');
@@ -53,9 +53,12 @@ final class Report {
         b.append(String.format(Locale.ROOT, "Medians of %d cold starts per side (Java and Python alternately), %d warm"
                 + " rotations after %d to warm up.%s%n", any == null ? 0 : any.javaCold.count(), options.warm,
                 options.warmup, options.quick ? " **Quick mode: single samples, not for publishing.**" : ""));
+        b.append("Database connections: the functions log in 3 times per single-user rotation (setSecret: the pending"
+                + " credentials, then the current ones; testSecret: the pending ones); a secret without an \"ssl\" key"
+                + " tries TLS first, and the bench's servers offer none, so each login here is 2 connections.\n");
         b.append("Machine: ").append(machine()).append('\n');
         b.append("Function JVM: Java ").append(System.getProperty("java.runtime.version"))
-                .append(", runtime interface client 2.10.1, `-XX:+UseSerialGC -Xshare:auto`, JAVA_TOOL_OPTIONS `")
+                .append(", runtime interface client 2.10.1, `-XX:+UseSerialGC -Xshare:auto -XX:MaxRAM=<MemorySize>`, JAVA_TOOL_OPTIONS `")
                 .append(javaToolOptions).append("`; ").append(python).append(".\n");
         b.append("Run ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n");
         return b.toString();
