@@ -9,21 +9,14 @@ import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
@@ -41,7 +34,6 @@ final class RotationFixture implements AutoCloseable {
     static final List<String> STEPS = List.of(RotationStep.CREATE_SECRET, RotationStep.SET_SECRET,
             RotationStep.TEST_SECRET, RotationStep.FINISH_SECRET);
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Creates the handler under test the way the engine module does. */
     @FunctionalInterface
@@ -59,7 +51,7 @@ final class RotationFixture implements AutoCloseable {
     /** Every exception the handler threw during this test, however it was invoked. */
     final List<Throwable> thrown = new CopyOnWriteArrayList<>();
     private final HandlerFactory factory;
-    private final Map<String, String> environment = new HashMap<>();
+    private final Map<String, String> environment = LocalRotationWorld.initialEnvironment();
     private final List<String> users = new ArrayList<>();
     private RequestHandler<SecretsManagerRotationEvent, Void> handler;
 
@@ -67,20 +59,12 @@ final class RotationFixture implements AutoCloseable {
         this.db = db;
         this.dbName = dbName;
         this.factory = factory;
-        environment.put("LOG_LEVEL", "DEBUG");
-        environment.put("DB_CONNECT_TIMEOUT_SECONDS", "10");
-        environment.put("DB_QUERY_TIMEOUT_SECONDS", "20");
         InProcessInvoker invoker = new InProcessInvoker()
                 .register(REAL_FUNCTION, step -> invoke(step.step(), step.secretId(), step.clientRequestToken()))
                 .register(NOOP_FUNCTION, step -> { });
         server = LocalSecretsManager.builder().port(0).rotationInvoker(invoker).maxRotationAttempts(2)
                 .schedulerInterval(Duration.ZERO).build().start();
-        sm = SecretsManagerClient.builder()
-                .endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        sm = LocalRotationWorld.client(server.endpoint());
     }
 
     /** Changes the function's configuration for the invocations that follow. */
@@ -98,13 +82,8 @@ final class RotationFixture implements AutoCloseable {
 
     /** Invokes one step the way Lambda does; records and rethrows what the handler throws. */
     void invoke(String step, String secretArn, String token) {
-        SecretsManagerRotationEvent event = new SecretsManagerRotationEvent();
-        event.setStep(step);
-        event.setSecretId(secretArn);
-        event.setClientRequestToken(token);
-        event.setRotationToken("rotation-token-" + random(4));
         try {
-            handler().handleRequest(event, null);
+            handler().handleRequest(LocalRotationWorld.event(step, secretArn, token), null);
         } catch (RuntimeException | Error e) {
             thrown.add(e);
             throw e;
@@ -121,18 +100,16 @@ final class RotationFixture implements AutoCloseable {
 
     /** A unique name: {@code prefix}, an underscore and eight random hex digits. */
     static String unique(String prefix) {
-        return prefix + "_" + random(4);
+        return LocalRotationWorld.unique(prefix);
     }
 
     static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return LocalRotationWorld.random(bytes);
     }
 
     /** A password that every engine accepts and no default exclusion touches. */
     static String newPassword() {
-        return "Pw-" + random(12) + "-Xy9";
+        return LocalRotationWorld.newPassword();
     }
 
     /** Creates an ordinary application user with rights on this test's database only. */
@@ -235,13 +212,7 @@ final class RotationFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        for (String user : users) {
-            try {
-                db.dropUser(user);
-            } catch (RuntimeException e) {
-                // A leftover user in a throwaway server changes no other test.
-            }
-        }
+        LocalRotationWorld.dropQuietly(db, users);
         sm.close();
         server.close();
     }

@@ -4,39 +4,39 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes the small JSON objects the contract tests store as secrets, including deliberately broken ones. */
-final class TestJson {
+public final class TestJson {
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
     private TestJson() {
     }
 
-    static TestJson object() {
+    public static TestJson object() {
         return new TestJson();
     }
 
     /** Adds a key; a String value is quoted and escaped, anything else is written as raw JSON. */
-    TestJson put(String key, Object value) {
+    public TestJson put(String key, Object value) {
         fields.put(key, value);
         return this;
     }
 
-    TestJson without(String key) {
+    public TestJson without(String key) {
         fields.remove(key);
         return this;
     }
 
-    TestJson copy() {
+    public TestJson copy() {
         TestJson copy = new TestJson();
         copy.fields.putAll(fields);
         return copy;
     }
 
     /** Marks a value to be written verbatim, e.g. {@code raw("{\"nested\":[1,\"two\"]}")}. */
-    static Object raw(String json) {
+    public static Object raw(String json) {
         return new Raw(json);
     }
 
-    String write() {
+    public String write() {
         StringBuilder out = new StringBuilder("{");
         fields.forEach((key, value) -> {
             if (out.length() > 1) {
@@ -48,7 +48,7 @@ final class TestJson {
         return out.append('}').toString();
     }
 
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             switch (c) {

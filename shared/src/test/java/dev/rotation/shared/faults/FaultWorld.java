@@ -10,20 +10,14 @@ import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.SecretsManagerClients;
 import dev.rotation.shared.SingleUserRotationHandler;
 import dev.rotation.shared.UserAdministration;
-import java.security.SecureRandom;
+import dev.rotation.shared.contract.LocalRotationWorld;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -39,7 +33,6 @@ public final class FaultWorld implements AutoCloseable {
     static final String SINGLE_USER_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:single-user";
     /** Runs the alternating-users handler, likewise. */
     static final String ALTERNATING_USERS_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:alternating";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     final FaultTarget target;
     final TestDatabase db;
@@ -51,7 +44,7 @@ public final class FaultWorld implements AutoCloseable {
     final SecretsManagerClient handlerClient;
     final FaultInjector injector = new FaultInjector();
     final List<String> logLines = new CopyOnWriteArrayList<>();
-    private final Map<String, String> environment = new HashMap<>();
+    private final Map<String, String> environment = LocalRotationWorld.initialEnvironment();
     private final List<String> usersToDrop = new CopyOnWriteArrayList<>();
     /** The ssl key of the secrets scenarios create: plaintext unless a TLS test says otherwise. */
     volatile dev.rotation.shared.SslMode ssl = dev.rotation.shared.SslMode.DISABLED;
@@ -62,9 +55,6 @@ public final class FaultWorld implements AutoCloseable {
         this.target = target;
         this.db = db;
         this.dbName = dbName;
-        environment.put("LOG_LEVEL", "DEBUG");
-        environment.put("DB_CONNECT_TIMEOUT_SECONDS", "10");
-        environment.put("DB_QUERY_TIMEOUT_SECONDS", "20");
         InProcessInvoker invoker = new InProcessInvoker().register(NOOP_FUNCTION, step -> { })
                 .register(SINGLE_USER_FUNCTION, step -> run(Strategy.SINGLE_USER, step))
                 .register(ALTERNATING_USERS_FUNCTION, step -> run(Strategy.ALTERNATING_USERS, step));
@@ -78,12 +68,7 @@ public final class FaultWorld implements AutoCloseable {
 
     private SecretsManagerClient client(
             UnaryOperator<software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder> config) {
-        return config.apply(SecretsManagerClient.builder()
-                .endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local")))
-                .httpClient(UrlConnectionHttpClient.create()))
-                .build();
+        return config.apply(LocalRotationWorld.clientBuilder(server.endpoint())).build();
     }
 
     /** The function RotateSecret invokes for {@code strategy}. */
@@ -149,13 +134,8 @@ public final class FaultWorld implements AutoCloseable {
     /** Invokes one step the way Lambda does; returns what the handler threw. */
     public static Optional<Throwable> invoke(RequestHandler<SecretsManagerRotationEvent, Void> handler, String step,
             String secretArn, String token) {
-        SecretsManagerRotationEvent event = new SecretsManagerRotationEvent();
-        event.setStep(step);
-        event.setSecretId(secretArn);
-        event.setClientRequestToken(token);
-        event.setRotationToken("rotation-token-" + random(4));
         try {
-            handler.handleRequest(event, null);
+            handler.handleRequest(LocalRotationWorld.event(step, secretArn, token), null);
             return Optional.empty();
         } catch (RuntimeException | Error e) {
             return Optional.of(e);
@@ -163,13 +143,11 @@ public final class FaultWorld implements AutoCloseable {
     }
 
     static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return LocalRotationWorld.random(bytes);
     }
 
     static String newPassword() {
-        return "Pw-" + random(12) + "-Xy9";
+        return LocalRotationWorld.newPassword();
     }
 
     /** An ordinary application user (dropped with its clone when the world closes, or by {@link #dropUsers}). */
@@ -186,13 +164,8 @@ public final class FaultWorld implements AutoCloseable {
 
     /** Drops every user made so far, e.g. between two runs of a matrix. */
     void dropUsers() {
-        for (String user : usersToDrop) {
-            try {
-                db.dropUser(user);
-            } catch (RuntimeException e) {
-                // A leftover user in a test database changes no other run: all names are unique.
-            }
-        }
+        // A leftover user in a test database changes no other run: all names are unique.
+        LocalRotationWorld.dropQuietly(db, usersToDrop);
         usersToDrop.clear();
     }
 

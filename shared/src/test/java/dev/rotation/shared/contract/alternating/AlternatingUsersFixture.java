@@ -10,7 +10,8 @@ import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.shared.DatabaseSecret;
-import java.security.SecureRandom;
+import dev.rotation.shared.contract.LocalRotationWorld;
+import dev.rotation.shared.contract.TestJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,17 +19,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
@@ -37,15 +32,14 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * the handler under test registered as an in-process Lambda function, a real server with a master
  * user that is no superuser, and an application user with its secret.
  *
- * <p>Much like the single-user contract's RotationFixture, which is package-private to its package;
- * what differs is the master secret and the users a rotation creates.
+ * <p>Much like the single-user contract's RotationFixture; what both set up alike lives in
+ * {@link LocalRotationWorld}, and what differs here is the master secret and the users a rotation creates.
  */
 final class AlternatingUsersFixture implements AutoCloseable {
     static final String FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:alternating-users-under-test";
     static final List<String> STEPS = List.of(RotationStep.CREATE_SECRET, RotationStep.SET_SECRET,
             RotationStep.TEST_SECRET, RotationStep.FINISH_SECRET);
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     final AlternatingUsersTarget target;
     final TestDatabase db;
@@ -60,7 +54,7 @@ final class AlternatingUsersFixture implements AutoCloseable {
     final AtomicBoolean everyStepTwice = new AtomicBoolean();
     /** When set, the next finishSecret fails before the handler runs, so the service retries the whole rotation. */
     final AtomicBoolean failNextFinish = new AtomicBoolean();
-    private final Map<String, String> environment = new HashMap<>();
+    private final Map<String, String> environment = LocalRotationWorld.initialEnvironment();
     private final List<String> users = new ArrayList<>();
     private final List<String> masters = new ArrayList<>();
     private RequestHandler<SecretsManagerRotationEvent, Void> handler;
@@ -69,18 +63,10 @@ final class AlternatingUsersFixture implements AutoCloseable {
         this.target = target;
         this.db = target.database();
         this.dbName = dbName;
-        environment.put("LOG_LEVEL", "DEBUG");
-        environment.put("DB_CONNECT_TIMEOUT_SECONDS", "10");
-        environment.put("DB_QUERY_TIMEOUT_SECONDS", "20");
         InProcessInvoker invoker = new InProcessInvoker().register(FUNCTION, this::function);
         server = LocalSecretsManager.builder().port(0).rotationInvoker(invoker).maxRotationAttempts(2)
                 .schedulerInterval(Duration.ZERO).build().start();
-        sm = SecretsManagerClient.builder()
-                .endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        sm = LocalRotationWorld.client(server.endpoint());
     }
 
     private void function(RotationStep step) {
@@ -107,13 +93,8 @@ final class AlternatingUsersFixture implements AutoCloseable {
 
     /** Invokes one step the way Lambda does; records and rethrows what the handler throws. */
     void invoke(String step, String secretArn, String token) {
-        SecretsManagerRotationEvent event = new SecretsManagerRotationEvent();
-        event.setStep(step);
-        event.setSecretId(secretArn);
-        event.setClientRequestToken(token);
-        event.setRotationToken("rotation-token-" + random(4));
         try {
-            handler().handleRequest(event, null);
+            handler().handleRequest(LocalRotationWorld.event(step, secretArn, token), null);
         } catch (RuntimeException | Error e) {
             thrown.add(e);
             throw e;
@@ -123,17 +104,15 @@ final class AlternatingUsersFixture implements AutoCloseable {
     // ---- users and secrets ----------------------------------------------------------------------
 
     static String unique(String prefix) {
-        return prefix + "_" + random(4);
+        return LocalRotationWorld.unique(prefix);
     }
 
     static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return LocalRotationWorld.random(bytes);
     }
 
     String newPassword() {
-        String password = "Pw-" + random(12) + "-Xy9";
+        String password = LocalRotationWorld.newPassword();
         passwords.add(password);
         return password;
     }
@@ -168,20 +147,20 @@ final class AlternatingUsersFixture implements AutoCloseable {
         String password = newPassword();
         masters.add(master);
         target.createMaster(dbName, master, password, appUser);
-        return createSecret(AltJson.object().put("username", master).put("password", password).write());
+        return createSecret(TestJson.object().put("username", master).put("password", password).write());
     }
 
     /** The master secret; its dbname names no database, so a rotation only works if the rotated secret's dbname wins. */
-    AltJson masterSecret(String master, String password) {
-        return AltJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
+    TestJson masterSecret(String master, String password) {
+        return TestJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
                 .put("username", master).put("password", password)
                 .put("dbname", "not_the_app_database");
     }
 
-    AltJson appSecret(String username, String password, String masterArn) {
-        return AltJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
+    TestJson appSecret(String username, String password, String masterArn) {
+        return TestJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
                 .put("username", username).put("password", password).put("dbname", dbName)
-                .put("masterarn", masterArn).put("team", AltJson.raw("{\"owner\":\"payments\"}"));
+                .put("masterarn", masterArn).put("team", TestJson.raw("{\"owner\":\"payments\"}"));
     }
 
     String createSecret(String secretString) {
@@ -280,13 +259,7 @@ final class AlternatingUsersFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        for (String user : users) {
-            try {
-                db.dropUser(user);
-            } catch (RuntimeException e) {
-                // A leftover user in a throwaway server changes no other test.
-            }
-        }
+        LocalRotationWorld.dropQuietly(db, users);
         for (String master : masters) {
             try {
                 target.dropMaster(master);
