@@ -231,11 +231,12 @@ final class DemoCommand {
         out.println("  aws secretsmanager create-secret --name prod/app-db \\");
         out.println("      --secret-string file://secret.json   # {\"engine\":\"mysql\",\"host\":...,\"username\":...,\"password\":...}");
         out.println("  aws secretsmanager rotate-secret --secret-id prod/app-db \\");
-        out.println("      --rotation-lambda-arn arn:aws:lambda:REGION:ACCOUNT:function:" + mysql.functionName() + " \\");
+        out.println("      --rotation-lambda-arn arn:aws:lambda:REGION:ACCOUNT:function:" + mysql.functionName() + ":live \\");
         out.println("      --rotation-rules '{\"ScheduleExpression\":\"rate(30 days)\",\"Duration\":\"2h\"}'");
         out.println("  aws secretsmanager list-secret-version-ids --secret-id prod/app-db   # the labels");
         out.println("  aws secretsmanager describe-secret --secret-id prod/app-db            # LastRotatedDate, NextRotationDate");
-        out.println("  (the function ARNs are the stack's outputs MySqlRotationFunctionArn and PostgresRotationFunctionArn)");
+        out.println("  (the ARNs are the stack's outputs MySqlRotationFunctionArn and PostgresRotationFunctionArn: the alias");
+        out.println("   'live', which runs the published version with SnapStart and which Secrets Manager may invoke)");
     }
 
     private void record(FunctionDefinition function, String line) {
