@@ -55,6 +55,8 @@ public final class ExecutionEnvironment implements AutoCloseable {
         command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
         command.add("-Djava.net.preferIPv4Stack=true");
         command.add("-XX:+ErrorFileToStderr");
+        command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
+                + RuntimeFiles.jniLibrary(runtimeJars));
         command.add("-classpath");
         command.add(String.join(java.io.File.pathSeparator, runtimeJars.stream().map(Path::toString).toList()));
         command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");

@@ -61,6 +61,35 @@ final class RuntimeFiles {
         }
     }
 
+    /**
+     * The runtime client's JNI library for this machine, unpacked once into the cache. Without it the
+     * client extracts its library at every start to the fixed path {@code /tmp/.libaws-lambda-jni.so},
+     * so JVMs starting at the same moment (two functions of one {@code serve}; never in Lambda, where an
+     * environment runs one) overwrite each other's copy and fail to load it.
+     */
+    static Path jniLibrary(List<Path> runtimeJars) {
+        Path client = runtimeJars.stream()
+                .filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the Lambda runtime interface client is "
+                        + "missing; rebuild with ./mvnw -B package -DskipTests"));
+        String arch = System.getProperty("os.arch", "").contains("aarch64") ? "aarch_64" : "x86_64";
+        String libc = isMusl() ? "linux_musl" : "linux";
+        Path library = unpackOnce(client, "jni", "jni/").resolve("libaws-lambda-jni." + libc + "-" + arch + ".so");
+        if (!Files.isRegularFile(library)) {
+            throw new IllegalStateException("the Lambda runtime interface client has no JNI library for " + libc
+                    + "-" + arch);
+        }
+        return library;
+    }
+
+    private static boolean isMusl() {
+        try (Stream<Path> lib = Files.list(Path.of("/lib"))) {
+            return lib.anyMatch(p -> p.getFileName().toString().startsWith("ld-musl-"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The task root for a function's CodeUri: the directory itself, or the jar/zip unpacked. */
     static Path taskRoot(Path codeUri) {
         if (Files.isDirectory(codeUri)) {
