@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * What {@code SHOW GRANTS FOR 'user'@'host'} says an account holds, and the changes that make one
@@ -242,43 +243,35 @@ final class MySqlGrants {
      * backticks and parentheses, searching from {@code from}; -1 if nowhere.
      */
     static int topLevelKeyword(String text, String keyword, int from) {
-        int depth = 0;
-        char quote = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quote != 0) {
-                if (c == '\\' && quote != '`' && i + 1 < text.length()) {
-                    i++;
-                } else if (c == quote) {
-                    if (i + 1 < text.length() && text.charAt(i + 1) == quote) {
-                        i++;
-                    } else {
-                        quote = 0;
-                    }
-                }
-                continue;
-            }
-            if (c == '`' || c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-            } else if (depth == 0 && i >= from && text.regionMatches(true, i, keyword, 0, keyword.length())
-                    && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))
-                    && (i + keyword.length() == text.length() || Character.isWhitespace(text.charAt(i + keyword.length())))) {
-                return i;
-            }
-        }
-        return -1;
+        return scanTopLevel(text, i -> i >= from && text.regionMatches(true, i, keyword, 0, keyword.length())
+                && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))
+                && (i + keyword.length() == text.length() || Character.isWhitespace(text.charAt(i + keyword.length()))));
     }
 
     /** Splits at commas outside quotes, backticks and parentheses; items trimmed, empty ones dropped. */
     static List<String> splitTopLevel(String text) {
         List<String> items = new ArrayList<>();
+        int[] start = {0};
+        scanTopLevel(text, i -> {
+            if (text.charAt(i) == ',') {
+                add(items, text.substring(start[0], i));
+                start[0] = i + 1;
+            }
+            return false;
+        });
+        add(items, text.substring(start[0]));
+        return items;
+    }
+
+    /**
+     * The one scanner both of the above use, so they agree on what "outside quotes, backticks and
+     * parentheses" means: offers {@code stop} the index of every character at nesting depth 0 that is
+     * neither inside nor opening a quoted part nor a parenthesis, and returns the first index it accepts
+     * (-1 if none). Inside quotes a backslash escapes (except in backticks) and a doubled quote is literal.
+     */
+    private static int scanTopLevel(String text, IntPredicate stop) {
         int depth = 0;
         char quote = 0;
-        int start = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (quote != 0) {
@@ -299,13 +292,11 @@ final class MySqlGrants {
                 depth++;
             } else if (c == ')') {
                 depth--;
-            } else if (c == ',' && depth == 0) {
-                add(items, text.substring(start, i));
-                start = i + 1;
+            } else if (depth == 0 && stop.test(i)) {
+                return i;
             }
         }
-        add(items, text.substring(start));
-        return items;
+        return -1;
     }
 
     private static void add(List<String> items, String item) {
