@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.FaultTarget;
 class MySqlAlternatingUsersTlsIT extends AlternatingUsersTlsContract {
     @Override
     protected FaultTarget target() {
-        return new MySqlFaultTarget();
+        return new MySqlTarget();
     }
 }

@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.FaultTarget;
 class MySqlDatabaseFaultIT extends DatabaseFaultContract {
     @Override
     protected FaultTarget target() {
-        return new MySqlFaultTarget();
+        return new MySqlTarget();
     }
 }

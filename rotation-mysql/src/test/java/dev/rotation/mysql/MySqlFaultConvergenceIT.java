@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.FaultTarget;
 class MySqlFaultConvergenceIT extends FaultConvergenceContract {
     @Override
     protected FaultTarget target() {
-        return new MySqlFaultTarget();
+        return new MySqlTarget();
     }
 }

@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.HostileInputContract;
 class MySqlHostileInputIT extends HostileInputContract {
     @Override
     protected FaultTarget target() {
-        return new MySqlFaultTarget();
+        return new MySqlTarget();
     }
 }

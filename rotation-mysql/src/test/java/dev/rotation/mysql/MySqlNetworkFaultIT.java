@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.NetworkFaultContract;
 class MySqlNetworkFaultIT extends NetworkFaultContract {
     @Override
     protected FaultTarget target() {
-        return new MySqlFaultTarget();
+        return new MySqlTarget();
     }
 }

@@ -6,7 +6,9 @@ import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.contract.RotationTarget;
+import dev.rotation.shared.faults.FaultTarget;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,12 +17,20 @@ import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** The MySQL module as the contract tests see it: the shared MySQL-compatible test server and this handler. */
-final class MySqlTarget implements RotationTarget {
+/**
+ * The MySQL module as the rotation and fault contracts see it: the shared MySQL-compatible test server,
+ * this handler and its user administration.
+ */
+final class MySqlTarget implements RotationTarget, FaultTarget {
 
     @Override
     public TestDatabase database() {
         return TestDatabases.mysql();
+    }
+
+    @Override
+    public TestDatabase startOwnDatabase() {
+        return TestDatabases.startMysql();
     }
 
     @Override
@@ -52,5 +62,15 @@ final class MySqlTarget implements RotationTarget {
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
         return new MySqlRotationHandler(client, environment, logSink);
+    }
+
+    @Override
+    public UserAdministration userAdministration() {
+        return new MySqlUserAdmin();
+    }
+
+    @Override
+    public void createMaster(TestDatabase db, String dbName, String username, String password, String appUser) {
+        MySqlAlternatingUsersTarget.createMaster(db, username, password);
     }
 }

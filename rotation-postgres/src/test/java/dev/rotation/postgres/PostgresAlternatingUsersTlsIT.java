@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.FaultTarget;
 class PostgresAlternatingUsersTlsIT extends AlternatingUsersTlsContract {
     @Override
     protected FaultTarget target() {
-        return new PostgresFaultTarget();
+        return new PostgresTarget();
     }
 }

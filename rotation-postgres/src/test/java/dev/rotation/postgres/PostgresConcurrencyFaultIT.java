@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.FaultTarget;
 class PostgresConcurrencyFaultIT extends ConcurrencyContract {
     @Override
     protected FaultTarget target() {
-        return new PostgresFaultTarget();
+        return new PostgresTarget();
     }
 }

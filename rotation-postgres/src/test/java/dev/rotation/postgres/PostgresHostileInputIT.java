@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.HostileInputContract;
 class PostgresHostileInputIT extends HostileInputContract {
     @Override
     protected FaultTarget target() {
-        return new PostgresFaultTarget();
+        return new PostgresTarget();
     }
 }

@@ -6,6 +6,6 @@ import dev.rotation.shared.faults.NetworkFaultContract;
 class PostgresNetworkFaultIT extends NetworkFaultContract {
     @Override
     protected FaultTarget target() {
-        return new PostgresFaultTarget();
+        return new PostgresTarget();
     }
 }

@@ -6,17 +6,27 @@ import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.contract.RotationTarget;
+import dev.rotation.shared.faults.FaultTarget;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** The PostgreSQL module as the contract tests see it: the shared PostgreSQL test server and this handler. */
-final class PostgresTarget implements RotationTarget {
+/**
+ * The PostgreSQL module as the rotation and fault contracts see it: the shared PostgreSQL test server,
+ * this handler and its user administration.
+ */
+final class PostgresTarget implements RotationTarget, FaultTarget {
 
     @Override
     public TestDatabase database() {
         return TestDatabases.postgres();
+    }
+
+    @Override
+    public TestDatabase startOwnDatabase() {
+        return TestDatabases.startPostgres();
     }
 
     @Override
@@ -39,5 +49,15 @@ final class PostgresTarget implements RotationTarget {
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
         return new PostgresRotationHandler(client, environment, logSink);
+    }
+
+    @Override
+    public UserAdministration userAdministration() {
+        return new PostgresUserAdmin();
+    }
+
+    @Override
+    public void createMaster(TestDatabase db, String dbName, String username, String password, String appUser) {
+        PostgresAlternatingUsersTarget.createMaster(db, dbName, username, password, appUser);
     }
 }
