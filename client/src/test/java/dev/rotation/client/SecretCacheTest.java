@@ -3,6 +3,7 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotation.local.secretsmanager.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ class SecretCacheTest {
     private static final String ID = FakeSecretsManager.NAME;
     private static final Duration TTL = Duration.ofMinutes(5);
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.at("2026-03-02T10:15:00Z");
     private final FakeSecretsManager sm = new FakeSecretsManager("v1-secret");
     private final SecretCache cache = SecretCache.builder().client(sm).ttl(TTL).clock(clock).build();
     private final ExecutorService threads = Executors.newFixedThreadPool(8);

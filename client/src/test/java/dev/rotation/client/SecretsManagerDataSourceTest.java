@@ -3,6 +3,7 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotation.local.secretsmanager.TestClock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -23,7 +24,7 @@ class SecretsManagerDataSourceTest {
     private static final String NEW = "New-pa55word?";
     private static final String NEWER = "Newer-pa55word#";
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.at("2026-03-02T10:15:00Z");
     private final FakeSecretsManager sm = new FakeSecretsManager(secret(OLD));
     private final FakeDatabase db = new FakeDatabase(OLD);
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();

@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
+import dev.rotation.local.secretsmanager.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,30 +33,10 @@ class LambdaRotationInvokerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ECHO_ARN = "arn:aws:lambda:us-east-1:123456789012:function:echo-fn";
 
-    /** Moves only when the test says so. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-03-02T10:15:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     @TempDir
     Path dir;
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = TestClock.at("2026-03-02T10:15:00Z");
     private final List<InvocationResult> results = new CopyOnWriteArrayList<>();
     private final List<RotationStep> steps = new CopyOnWriteArrayList<>();
     private LocalFunctions functions;
@@ -128,7 +105,7 @@ class LambdaRotationInvokerIT {
         // The echo function changes nothing, so the test detaches AWSPENDING as an operator would.
         client.updateSecretVersionStage(r -> r.secretId("wired/secret").versionStage("AWSPENDING")
                 .removeFromVersionId(token));
-        clock.now = clock.now.plus(Duration.ofDays(2));
+        clock.advance(Duration.ofDays(2));
         assertThat(server.runDueRotations()).isEqualTo(1);
         assertThat(server.awaitRotations(Duration.ofSeconds(60))).isTrue();
 
