@@ -10,9 +10,9 @@ import dev.rotation.shared.UserAdministration;
  * (the fault harness wraps them), and how to make a master user that is no superuser.
  *
  * <pre>{@code
- * final class MySqlFaultTarget implements FaultTarget { ... }
+ * final class MySqlTarget implements RotationTarget, FaultTarget { ... }
  * class MySqlFaultConvergenceIT extends FaultConvergenceContract {
- *     protected FaultTarget target() { return new MySqlFaultTarget(); }
+ *     protected FaultTarget target() { return new MySqlTarget(); }
  * }
  * }</pre>
  */
