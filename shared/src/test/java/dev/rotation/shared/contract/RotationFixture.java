@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
@@ -46,48 +45,35 @@ final class RotationFixture implements AutoCloseable {
     final String dbName;
     final LocalSecretsManager server;
     final SecretsManagerClient sm;
+    private final HandlerUnderTest handler;
     /** Every JSON line the handler logged during this test. */
-    final List<String> logLines = new CopyOnWriteArrayList<>();
+    final List<String> logLines;
     /** Every exception the handler threw during this test, however it was invoked. */
-    final List<Throwable> thrown = new CopyOnWriteArrayList<>();
-    private final HandlerFactory factory;
-    private final Map<String, String> environment = LocalRotationWorld.initialEnvironment();
+    final List<Throwable> thrown;
     private final List<String> users = new ArrayList<>();
-    private RequestHandler<SecretsManagerRotationEvent, Void> handler;
 
     RotationFixture(TestDatabase db, String dbName, HandlerFactory factory) {
         this.db = db;
         this.dbName = dbName;
-        this.factory = factory;
         InProcessInvoker invoker = new InProcessInvoker()
                 .register(REAL_FUNCTION, step -> invoke(step.step(), step.secretId(), step.clientRequestToken()))
                 .register(NOOP_FUNCTION, step -> { });
         server = LocalSecretsManager.builder().port(0).rotationInvoker(invoker).maxRotationAttempts(2)
                 .schedulerInterval(Duration.ZERO).build().start();
         sm = LocalRotationWorld.client(server.endpoint());
+        this.handler = new HandlerUnderTest((environment, logSink) -> factory.create(sm, environment, logSink));
+        this.logLines = handler.logLines;
+        this.thrown = handler.thrown;
     }
 
     /** Changes the function's configuration for the invocations that follow. */
-    synchronized void environment(String name, String value) {
-        environment.put(name, value);
-        handler = null;
-    }
-
-    private synchronized RequestHandler<SecretsManagerRotationEvent, Void> handler() {
-        if (handler == null) {
-            handler = factory.create(sm, Map.copyOf(environment), logLines::add);
-        }
-        return handler;
+    void environment(String name, String value) {
+        handler.environment(name, value);
     }
 
     /** Invokes one step the way Lambda does; records and rethrows what the handler throws. */
     void invoke(String step, String secretArn, String token) {
-        try {
-            handler().handleRequest(LocalRotationWorld.event(step, secretArn, token), null);
-        } catch (RuntimeException | Error e) {
-            thrown.add(e);
-            throw e;
-        }
+        handler.invoke(step, secretArn, token);
     }
 
     void invokeAllSteps(String secretArn, String token) {

@@ -2,14 +2,13 @@ package dev.rotation.shared.contract.alternating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.secretsmanager.InProcessInvoker;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.shared.contract.HandlerUnderTest;
 import dev.rotation.shared.contract.LocalRotationWorld;
 import dev.rotation.shared.contract.TestJson;
 import java.sql.Connection;
@@ -20,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,18 +44,17 @@ final class AlternatingUsersFixture implements AutoCloseable {
     final String dbName;
     final LocalSecretsManager server;
     final SecretsManagerClient sm;
-    final List<String> logLines = new CopyOnWriteArrayList<>();
-    final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+    private final HandlerUnderTest handler;
+    final List<String> logLines;
+    final List<Throwable> thrown;
     /** Every password a test used or a rotation made, for the leak checks. */
     final List<String> passwords = new CopyOnWriteArrayList<>();
     /** When set, the function runs every step twice in a row. */
     final AtomicBoolean everyStepTwice = new AtomicBoolean();
     /** When set, the next finishSecret fails before the handler runs, so the service retries the whole rotation. */
     final AtomicBoolean failNextFinish = new AtomicBoolean();
-    private final Map<String, String> environment = LocalRotationWorld.initialEnvironment();
     private final List<String> users = new ArrayList<>();
     private final List<String> masters = new ArrayList<>();
-    private RequestHandler<SecretsManagerRotationEvent, Void> handler;
 
     AlternatingUsersFixture(AlternatingUsersTarget target, String dbName) {
         this.target = target;
@@ -67,6 +64,9 @@ final class AlternatingUsersFixture implements AutoCloseable {
         server = LocalSecretsManager.builder().port(0).rotationInvoker(invoker).maxRotationAttempts(2)
                 .schedulerInterval(Duration.ZERO).build().start();
         sm = LocalRotationWorld.client(server.endpoint());
+        this.handler = new HandlerUnderTest((environment, logSink) -> target.handler(sm, environment, logSink));
+        this.logLines = handler.logLines;
+        this.thrown = handler.thrown;
     }
 
     private void function(RotationStep step) {
@@ -79,26 +79,13 @@ final class AlternatingUsersFixture implements AutoCloseable {
         }
     }
 
-    synchronized void environment(String name, String value) {
-        environment.put(name, value);
-        handler = null;
-    }
-
-    private synchronized RequestHandler<SecretsManagerRotationEvent, Void> handler() {
-        if (handler == null) {
-            handler = target.handler(sm, Map.copyOf(environment), logLines::add);
-        }
-        return handler;
+    void environment(String name, String value) {
+        handler.environment(name, value);
     }
 
     /** Invokes one step the way Lambda does; records and rethrows what the handler throws. */
     void invoke(String step, String secretArn, String token) {
-        try {
-            handler().handleRequest(LocalRotationWorld.event(step, secretArn, token), null);
-        } catch (RuntimeException | Error e) {
-            thrown.add(e);
-            throw e;
-        }
+        handler.invoke(step, secretArn, token);
     }
 
     // ---- users and secrets ----------------------------------------------------------------------
