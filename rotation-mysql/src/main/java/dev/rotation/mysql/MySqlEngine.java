@@ -69,7 +69,11 @@ public final class MySqlEngine implements DatabaseEngine {
             3118, // ER_ACCOUNT_HAS_BEEN_LOCKED
             3955, // ER_USER_ACCESS_DENIED_FOR_USER_ACCOUNT_BLOCKED_BY_PASSWORD_LOCK
             4151); // ER_ACCOUNT_HAS_BEEN_LOCKED (MariaDB)
-    private static final Driver DRIVER = newDriver();
+
+    /** Loaded on the first login: createSecret and finishSecret never connect, and their cold starts skip the driver. */
+    private static final class Drivers {
+        static final Driver MYSQL = newDriver();
+    }
 
     @Override
     public String name() {
@@ -98,7 +102,7 @@ public final class MySqlEngine implements DatabaseEngine {
     @Override
     public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
         String url = jdbcUrl(secret.host(), secret.port().orElse(defaultPort()), secret.dbname());
-        Connection connection = DRIVER.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
+        Connection connection = Drivers.MYSQL.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
         if (connection == null) {
             throw new SQLNonTransientConnectionException("Connector/J did not accept the connection URL", "08001");
         }

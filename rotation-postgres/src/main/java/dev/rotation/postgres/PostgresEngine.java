@@ -50,7 +50,11 @@ public final class PostgresEngine implements DatabaseEngine {
     /** pgjdbc's PSQLState.CONNECTION_REJECTED, which its "server does not support SSL" error carries. */
     private static final String CONNECTION_REJECTED = "08004";
     private static final String NO_SSL_MESSAGE = "The server does not support SSL.";
-    private static final Driver DRIVER = new Driver();
+
+    /** Loaded on the first login: createSecret and finishSecret never connect, and their cold starts skip the driver. */
+    private static final class Drivers {
+        static final Driver POSTGRES = new Driver();
+    }
 
     @Override
     public String name() {
@@ -76,7 +80,7 @@ public final class PostgresEngine implements DatabaseEngine {
     @Override
     public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
         String url = jdbcUrl(secret.host(), secret.port().orElse(defaultPort()), secret.dbname().orElse(DEFAULT_DATABASE));
-        Connection connection = DRIVER.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
+        Connection connection = Drivers.POSTGRES.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
         if (connection == null) {
             throw new SQLNonTransientConnectionException("pgjdbc did not accept the connection URL", "08001");
         }

@@ -1,13 +1,18 @@
 package dev.rotation.shared;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -26,6 +31,9 @@ public final class SecretsManagerClients {
     static final String AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
     static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
     static final String AWS_SESSION_TOKEN = "AWS_SESSION_TOKEN";
+    /** The SDK's own defaults for its HTTP clients (SdkHttpConfigurationOption). */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private static volatile SecretsManagerClient shared;
 
@@ -42,11 +50,35 @@ public final class SecretsManagerClients {
         String region = env.get(AWS_REGION)
                 .orElseThrow(() -> EnvironmentVariables.invalid(AWS_REGION, "is not set (Lambda sets it)"));
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(httpClient())
                 .region(Region.of(region));
         env.get(SECRETS_MANAGER_ENDPOINT).ifPresent(endpoint -> builder.endpointOverride(endpoint(endpoint)));
         credentials(env).ifPresent(credentials -> builder.credentialsProvider(StaticCredentialsProvider.create(credentials)));
         return builder.build();
+    }
+
+    /**
+     * {@link UrlConnectionHttpClient} opening plain {@link java.net.URL#openConnection} connections.
+     * Its default factory builds an SSLContext when the client is built — the JSSE provider and the
+     * JDK trust store, about a fifth of a cold createSecret — whether or not a connection ever uses
+     * TLS. Here an https endpoint (the regional default, or a VPC endpoint) gets the JDK's default
+     * SSLContext on its first connection: the same trust store and key store properties the SDK
+     * would read, and the JDK's hostname verification; an http endpoint (a local server) never pays
+     * for TLS. Proxies come from the JDK's proxy properties ({@code -Dhttps.proxyHost=...}).
+     */
+    static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.create(SecretsManagerClients::openConnection);
+    }
+
+    static HttpURLConnection openConnection(URI uri) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
+            return connection;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a connection to " + uri.getScheme() + "://" + uri.getAuthority(), e);
+        }
     }
 
     /**
