@@ -46,9 +46,14 @@ final class Functions {
                         "JAVA_TOOL_OPTIONS", javaToolOptions.strip());
         return List.of(
                 function(repo, work, "mysql", "rotation-mysql/target/rotation-mysql.jar",
-                        "dev.rotation.mysql.MySqlRotationHandler::handleRequest", memory, env),
+                        handler(text, "dev.rotation.mysql.MySqlRotationHandler"), memory, env),
                 function(repo, work, "postgres", "rotation-postgres/target/rotation-postgres.jar",
-                        "dev.rotation.postgres.PostgresRotationHandler::handleRequest", memory, env));
+                        handler(text, "dev.rotation.postgres.PostgresRotationHandler"), memory, env));
+    }
+
+    /** The template's Handler string for {@code handlerClass}, with its method if it names one. */
+    private static String handler(String template, String handlerClass) {
+        return find(template, "Handler:\\s*(" + Pattern.quote(handlerClass) + "(?:::\\w+)?)\\s", handlerClass);
     }
 
     /** The template's JAVA_TOOL_OPTIONS line, for the report. */

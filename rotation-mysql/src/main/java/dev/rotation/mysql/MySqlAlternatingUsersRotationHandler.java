@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <pre>{@code
  * # template.yaml
- * Handler: dev.rotation.mysql.MySqlAlternatingUsersRotationHandler::handleRequest
+ * Handler: dev.rotation.mysql.MySqlAlternatingUsersRotationHandler
  * }</pre>
  */
 public final class MySqlAlternatingUsersRotationHandler extends AlternatingUsersRotationHandler {

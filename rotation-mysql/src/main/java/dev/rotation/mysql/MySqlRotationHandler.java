@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <pre>{@code
  * # template.yaml
- * Handler: dev.rotation.mysql.MySqlRotationHandler::handleRequest
+ * Handler: dev.rotation.mysql.MySqlRotationHandler
  * }</pre>
  */
 public final class MySqlRotationHandler extends SingleUserRotationHandler {

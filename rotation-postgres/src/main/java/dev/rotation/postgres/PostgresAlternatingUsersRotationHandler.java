@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <pre>{@code
  * # template.yaml
- * Handler: dev.rotation.postgres.PostgresAlternatingUsersRotationHandler::handleRequest
+ * Handler: dev.rotation.postgres.PostgresAlternatingUsersRotationHandler
  * }</pre>
  */
 public final class PostgresAlternatingUsersRotationHandler extends AlternatingUsersRotationHandler {

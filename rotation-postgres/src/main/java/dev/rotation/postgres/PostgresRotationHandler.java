@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <pre>{@code
  * # template.yaml
- * Handler: dev.rotation.postgres.PostgresRotationHandler::handleRequest
+ * Handler: dev.rotation.postgres.PostgresRotationHandler
  * }</pre>
  */
 public final class PostgresRotationHandler extends SingleUserRotationHandler {

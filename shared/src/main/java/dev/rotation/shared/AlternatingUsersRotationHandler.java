@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
  *         super(new MySqlEngine(), new MySqlUserAdmin());
  *     }
  * }
- * // template.yaml: Handler: dev.rotation.mysql.MySqlAlternatingUsersRotationHandler::handleRequest
+ * // template.yaml: Handler: dev.rotation.mysql.MySqlAlternatingUsersRotationHandler
  * }</pre>
  */
 public class AlternatingUsersRotationHandler extends RotationHandler {

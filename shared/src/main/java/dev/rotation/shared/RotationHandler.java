@@ -92,8 +92,9 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
     }
 
     /**
-     * The entry point Lambda calls: the runtime picks this overload for {@code Handler: ...::handleRequest}
-     * (and for a Handler without a method, as a {@link RequestStreamHandler}). The event is read with
+     * The entry point Lambda calls: template.yaml names the class without a method, and the runtime
+     * takes a {@link RequestStreamHandler} as one directly (with {@code ::handleRequest} it would search
+     * the overloads by reflection, and still pick this one). The event is read with
      * the SDK's JSON parser, so the runtime's reflective serializer stays out of the cold start; the
      * answer is {@code null}, as the runtime writes for {@link #handleRequest(SecretsManagerRotationEvent, Context)}.
      */

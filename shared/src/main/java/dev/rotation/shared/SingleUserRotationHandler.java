@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *         super(new MySqlEngine());
  *     }
  * }
- * // template.yaml: Handler: dev.rotation.mysql.MySqlRotationHandler::handleRequest
+ * // template.yaml: Handler: dev.rotation.mysql.MySqlRotationHandler
  * // tests:         new SingleUserRotationHandler(client, environment, new MySqlEngine(), logLines::add)
  * }</pre>
  */
