@@ -1,7 +1,7 @@
 package dev.rotation.mysql;
 
 import dev.rotation.shared.RotationHandler;
-import dev.rotation.shared.SnapStartPriming;
+import dev.rotation.shared.Priming;
 import java.util.List;
 import java.util.function.Function;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -27,6 +27,6 @@ final class MySqlPriming {
     }
 
     static void register(Function<SecretsManagerClient, RotationHandler> handlerFactory) {
-        SnapStartPriming.register(handlerFactory, "mysql", LOGIN_CLASSES);
+        Priming.register(handlerFactory, "mysql", LOGIN_CLASSES);
     }
 }

@@ -1,7 +1,7 @@
 package dev.rotation.postgres;
 
 import dev.rotation.shared.RotationHandler;
-import dev.rotation.shared.SnapStartPriming;
+import dev.rotation.shared.Priming;
 import java.util.List;
 import java.util.function.Function;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -25,6 +25,6 @@ final class PostgresPriming {
     }
 
     static void register(Function<SecretsManagerClient, RotationHandler> handlerFactory) {
-        SnapStartPriming.register(handlerFactory, "postgres", LOGIN_CLASSES);
+        Priming.register(handlerFactory, "postgres", LOGIN_CLASSES);
     }
 }

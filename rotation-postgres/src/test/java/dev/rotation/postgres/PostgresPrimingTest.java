@@ -2,7 +2,7 @@ package dev.rotation.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotation.shared.SnapStartPriming;
+import dev.rotation.shared.Priming;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ class PostgresPrimingTest {
     @Test
     void priming_runsTheSingleUserCreateSecretWithoutFailures() {
         List<String> lines = new ArrayList<>();
-        SnapStartPriming priming = SnapStartPriming.of(client -> new PostgresRotationHandler(client, Map.of(), lines::add),
+        Priming priming = Priming.of(client -> new PostgresRotationHandler(client, Map.of(), lines::add),
                 "postgres", PostgresPriming.LOGIN_CLASSES);
 
         assertThat(priming.primeCreateSecret()).isEmpty();
@@ -23,7 +23,7 @@ class PostgresPrimingTest {
     @Test
     void priming_runsTheAlternatingUsersCreateSecretWithoutFailures() {
         List<String> lines = new ArrayList<>();
-        SnapStartPriming priming = SnapStartPriming.of(client -> new PostgresAlternatingUsersRotationHandler(client,
+        Priming priming = Priming.of(client -> new PostgresAlternatingUsersRotationHandler(client,
                 Map.of(), lines::add), "postgres", PostgresPriming.LOGIN_CLASSES);
 
         assertThat(priming.primeCreateSecret()).isEmpty();
@@ -32,7 +32,7 @@ class PostgresPrimingTest {
 
     @Test
     void priming_loadsEveryListedDriverClass() {
-        SnapStartPriming priming = SnapStartPriming.of(client -> null, "postgres", PostgresPriming.LOGIN_CLASSES);
+        Priming priming = Priming.of(client -> null, "postgres", PostgresPriming.LOGIN_CLASSES);
 
         assertThat(priming.primeDriver()).isEmpty();
     }

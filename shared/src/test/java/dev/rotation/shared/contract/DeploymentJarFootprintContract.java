@@ -62,7 +62,7 @@ public abstract class DeploymentJarFootprintContract {
     @Test
     void jar_holdsTheSnapStartHooksAndTheClassesThePrimingLoads() throws IOException {
         List<String> entries = entries();
-        assertThat(entries).contains("org/crac/Core.class", "dev/rotation/shared/SnapStartPriming.class");
+        assertThat(entries).contains("org/crac/Core.class", "dev/rotation/shared/Priming.class");
         assertThat(primingClasses).allSatisfy(name -> assertThat(entries).contains(name.replace('.', '/') + ".class"));
     }
 }

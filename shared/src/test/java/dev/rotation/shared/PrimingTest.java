@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SnapStartPrimingTest {
+class PrimingTest {
 
     @Test
     void primeCreateSecret_runsAWholeCreateSecretAgainstCannedAnswers() {
         List<String> lines = new ArrayList<>();
-        SnapStartPriming priming = SnapStartPriming.of(client -> new SingleUserRotationHandler(client,
+        Priming priming = Priming.of(client -> new SingleUserRotationHandler(client,
                 Map.of("PASSWORD_LENGTH", "32"), FakeDatabase.mysql(), lines::add), "mysql", List.of());
 
         assertThat(priming.primeCreateSecret()).isEmpty();
@@ -22,7 +22,7 @@ class SnapStartPrimingTest {
 
     @Test
     void primeCreateSecret_whenTheHandlerFails_reportsTheFailureInsteadOfThrowing() {
-        SnapStartPriming priming = SnapStartPriming.of(client -> new SingleUserRotationHandler(client,
+        Priming priming = Priming.of(client -> new SingleUserRotationHandler(client,
                 Map.of("PASSWORD_LENGTH", "not-a-number"), FakeDatabase.mysql(), line -> { }), "mysql", List.of());
 
         assertThat(priming.primeCreateSecret()).hasValueSatisfying(failure -> assertThat(failure)
@@ -31,9 +31,24 @@ class SnapStartPrimingTest {
 
     @Test
     void primeDriver_loadsTheListedClassesAndNamesTheMissingOnes() {
-        SnapStartPriming priming = SnapStartPriming.of(client -> null, "mysql",
+        Priming priming = Priming.of(client -> null, "mysql",
                 List.of("java.sql.DriverManager", "com.example.NoSuchDriver"));
 
         assertThat(priming.primeDriver()).hasValue("com.example.NoSuchDriver: ClassNotFoundException; ");
+    }
+
+    @Test
+    void onInit_primesOnlyWhereInitRunsAheadOfAnyRequest() {
+        List<String> lines = new ArrayList<>();
+        Priming priming = Priming.of(client -> new SingleUserRotationHandler(client,
+                Map.of("PASSWORD_LENGTH", "32"), FakeDatabase.mysql(), lines::add), "mysql", List.of());
+
+        assertThat(priming.onInit("on-demand")).isFalse();
+        assertThat(priming.onInit("snap-start")).isFalse(); // beforeCheckpoint does it
+        assertThat(priming.onInit(null)).isFalse();
+        assertThat(lines).isEmpty();
+
+        assertThat(priming.onInit("provisioned-concurrency")).isTrue();
+        assertThat(lines).last().asString().contains("\"step\":\"createSecret\"").contains("\"outcome\":\"succeeded\"");
     }
 }
