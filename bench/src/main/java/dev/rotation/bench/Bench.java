@@ -289,9 +289,7 @@ public final class Bench {
         try {
             router.route(arn, step -> {
                 if (step.step().equals(RotationStep.CREATE_SECRET)) {
-                    // How Lambda's java21 runtime points the org.crac API at its own CRaC implementation.
-                    process[0] = launch(function, snapEnv, "snapstart-" + run,
-                            List.of("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac"));
+                    process[0] = launch(function, snapEnv, "snapstart-" + run, List.of());
                     RuntimeApi.Result result = call(process[0], step);
                     if (process[0].snapshotNanos() < 0) {
                         throw new IllegalStateException("the runtime never asked to be restored (restore/next)");

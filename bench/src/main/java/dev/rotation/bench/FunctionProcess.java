@@ -13,9 +13,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One execution environment: a child JVM running the function under the official runtime interface
- * client, as Lambda's java21 runtime starts it — the client on the system classpath, the deployment
- * package extracted into LAMBDA_TASK_ROOT and loaded by the client's own class loader, the serial GC,
- * and the function's JAVA_TOOL_OPTIONS from template.yaml.
+ * client, as Lambda's Java runtimes start it — the client on the system classpath with a class-data
+ * archive of what the runtime loads (Lambda's runtime.jsa), the deployment package extracted into
+ * LAMBDA_TASK_ROOT and loaded by the client's own class loader, the serial GC, Lambda's other JVM
+ * options, and the function's JAVA_TOOL_OPTIONS from template.yaml. Not emulated: the Log4j hot-patch
+ * agent Lambda's java17 and java21 runtimes also load (-javaagent, not published where this machine
+ * can fetch it), which makes a real cold start a little slower.
  */
 final class FunctionProcess implements AutoCloseable {
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
@@ -37,17 +40,26 @@ final class FunctionProcess implements AutoCloseable {
      */
     static FunctionProcess launch(Functions.Function function, Map<String, String> environment, Path runtimeLib,
             Path log, List<String> extraJvmOptions) {
+        return launch(function, environment, runtimeLib, log, extraJvmOptions, runtimeArchive(runtimeLib, log.getParent()));
+    }
+
+    private static FunctionProcess launch(Functions.Function function, Map<String, String> environment,
+            Path runtimeLib, Path log, List<String> extraJvmOptions, List<String> classDataSharing) {
         RuntimeApi api = new RuntimeApi("arn:aws:lambda:us-east-1:123456789012:function:" + function.name());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Lambda java21 defaults: serial GC, CDS of the JDK classes, heap sized from MemorySize.
         command.add("-XX:+UseSerialGC");
-        command.add("-Xshare:auto");
+        command.addAll(classDataSharing);
         command.add("-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m");
         // The JVM in Lambda sees MemorySize as the machine's memory; its ergonomics (initial heap,
         // young generation) follow from that, not from this machine's RAM.
         command.add("-XX:MaxRAM=" + function.memoryMb() + "m");
         command.add("-Djava.net.preferIPv4Stack=true");
+        // The rest of the command line Lambda's Java runtimes use.
+        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
+        command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+        command.add("-XX:+ErrorFileToStderr");
         // The runtime client otherwise extracts its JNI library to the fixed /tmp/.libaws-lambda-jni.so
         // at every start: concurrent JVMs on one machine (never in Lambda) overwrite each other's copy.
         command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
@@ -91,6 +103,51 @@ final class FunctionProcess implements AutoCloseable {
         } catch (IOException e) {
             api.close();
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Lambda starts its Java runtimes with {@code -Xshare:on -XX:SharedArchiveFile=runtime.jsa}: the
+     * JDK's and the runtime client's classes come from a class-data archive, the function's from its
+     * package. This makes the same kind of archive once per bench run: the runtime client runs {@link
+     * TrainingHandler}, a function that does nothing, for one event, and the JVM archives at exit the
+     * classes it loaded from the JDK and the runtime's jars (classes the client's loader reads from
+     * the task directory cannot be archived). Returns the JVM options that use it.
+     *
+     * @throws IllegalStateException if the JVM wrote no archive
+     */
+    static synchronized List<String> runtimeArchive(Path runtimeLib, Path logs) {
+        Path archive = logs.resolve("runtime.jsa");
+        if (!Files.isRegularFile(archive)) {
+            createRuntimeArchive(runtimeLib, logs, archive);
+        }
+        return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive);
+    }
+
+    private static void createRuntimeArchive(Path runtimeLib, Path logs, Path archive) {
+        Path taskRoot = logs.resolve("task-training");
+        // By name: loading the class here would need the Lambda interfaces, which only the runtime has.
+        String handler = "dev.rotation.bench.TrainingHandler";
+        String classFile = handler.replace('.', '/') + ".class";
+        try (var in = FunctionProcess.class.getClassLoader().getResourceAsStream(classFile)) {
+            Path target = taskRoot.resolve(classFile);
+            Files.createDirectories(target.getParent());
+            Files.write(target, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the training function", e);
+        }
+        Functions.Function training = new Functions.Function("runtime-training", null, handler, taskRoot, 512, Map.of());
+        Path log = logs.resolve("runtime-training.log");
+        try (FunctionProcess process = launch(training, Map.of(), runtimeLib, log,
+                List.of("-XX:ArchiveClassesAtExit=" + archive), List.of("-Xshare:auto"))) {
+            RuntimeApi.Result result = process.invoke("{}");
+            if (result.failed()) {
+                throw new IllegalStateException("the training function failed: " + result.error() + "; see " + log);
+            }
+        }
+        // close() stopped the JVM with SIGTERM; the archive is written on the way out.
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the JVM wrote no class-data archive " + archive + "; see " + log);
         }
     }
 

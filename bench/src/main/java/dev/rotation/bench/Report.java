@@ -58,7 +58,8 @@ final class Report {
                 + " tries TLS first, and the bench's servers offer none, so each login here is 2 connections.\n");
         b.append("Machine: ").append(machine()).append('\n');
         b.append("Function JVM: Java ").append(System.getProperty("java.runtime.version"))
-                .append(", runtime interface client 2.10.1, `-XX:+UseSerialGC -Xshare:auto -XX:MaxRAM=<MemorySize>`, JAVA_TOOL_OPTIONS `")
+                .append(", runtime interface client 2.10.1, `-XX:+UseSerialGC -XX:SharedArchiveFile=runtime.jsa -XX:MaxRAM=<MemorySize>`"
+                        + " and Lambda's other options, JAVA_TOOL_OPTIONS `")
                 .append(javaToolOptions).append("`; ").append(python).append(".\n");
         b.append("Run ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n");
         return b.toString();
