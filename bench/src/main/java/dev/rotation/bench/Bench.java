@@ -8,6 +8,7 @@ import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -58,6 +59,7 @@ public final class Bench {
         RotationStep.CREATE_SECRET, RotationStep.SET_SECRET, RotationStep.TEST_SECRET, RotationStep.FINISH_SECRET};
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String DIRECT_INVOKE = "dev.rotation.bench.DirectInvoke";
 
     private final Options options;
     private final Path repo;
@@ -141,13 +143,15 @@ public final class Bench {
         String exclude = function.name().equals("postgres") ? "/@\"'\\:" : "/@\"'\\";
 
         try (FunctionProcess helper = launch(function, env, "helper", List.of())) {
-            // Cold starts, Java and Python alternately.
+            // Cold starts: Java under the runtime client, Java alone and Python, in turn.
             for (int i = 0; i < options.runs; i++) {
                 coldJava(function, db, dbName, functionArn, env, r, i);
-                coldPython(function, db, dbName, functionArn, helper, exclude, r, i);
+                coldDirect(function, db, dbName, functionArn, helper, env, r);
+                coldPython(function, db, dbName, functionArn, helper, exclude, r);
             }
-            log(String.format(Locale.ROOT, "cold: java %.0f ms, python %.0f ms (medians of %d)",
-                    r.javaCold.median(), r.pythonCold.median(), r.javaCold.count()));
+            log(String.format(Locale.ROOT, "cold: java %.0f ms, java without the runtime client %.0f ms, python %.0f ms"
+                    + " (medians of %d)", r.javaCold.median(), r.directCold.median(), r.pythonCold.median(),
+                    r.javaCold.count()));
             // SnapStart, emulated: the runtime runs the beforeCheckpoint hooks (priming) and asks to be
             // restored; we restore at once, in the same process. What a real restore costs is not measured.
             for (int i = 0; i < options.runs; i++) {
@@ -308,8 +312,60 @@ public final class Bench {
         }
     }
 
+    /**
+     * A fresh JVM running the handler's createSecret once without the runtime client
+     * ({@link DirectInvoke}): the same work as the Python process, measured the same way.
+     */
+    private void coldDirect(Functions.Function function, TestDatabase db, String dbName, String functionArn,
+            FunctionProcess helper, Map<String, String> env, Results r) throws Exception {
+        String arn = newSecret(db, dbName, function, db.host(), db.port());
+        Path direct = FunctionProcess.benchClass(work.resolve("direct-invoke"), DIRECT_INVOKE);
+        String handlerClass = function.handler().replaceFirst("::.*$", "");
+        router.route(arn, step -> {
+            if (!step.step().equals(RotationStep.CREATE_SECRET)) {
+                call(helper, step);
+                return;
+            }
+            List<String> command = FunctionProcess.jvm(function);
+            command.add("-Xshare:auto");
+            command.add("-cp");
+            command.add(function.taskRoot() + File.pathSeparator + direct);
+            command.add(DIRECT_INVOKE);
+            command.add(handlerClass);
+            command.add(event(step));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.directory(function.taskRoot().toFile());
+            builder.environment().clear();
+            builder.environment().putAll(FunctionProcess.environment(function, runtimeLib));
+            builder.environment().putAll(env);
+            r.directCold.add(timeUntilDone(builder, function.name() + "-direct.log", "the createSecret without the runtime client"));
+        });
+        rotate(arn, functionArn);
+    }
+
+    /** Starts {@code builder}'s process and returns the milliseconds until it printed "done"; fails if it never did. */
+    private double timeUntilDone(ProcessBuilder builder, String logName, String what) throws Exception {
+        Path log = work.resolve("logs/" + logName);
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        long start = System.nanoTime();
+        Process p = builder.start();
+        double elapsed = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.strip().equals("done")) {
+                    elapsed = ms(System.nanoTime() - start);
+                }
+            }
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || elapsed < 0) {
+            throw new IllegalStateException(what + " failed (exit " + (p.isAlive() ? "none" : p.exitValue()) + "); see " + log);
+        }
+        return elapsed;
+    }
+
     private void coldPython(Functions.Function function, TestDatabase db, String dbName, String functionArn,
-            FunctionProcess helper, String exclude, Results r, int run) throws Exception {
+            FunctionProcess helper, String exclude, Results r) throws Exception {
         String arn = newSecret(db, dbName, function, db.host(), db.port());
         router.route(arn, step -> {
             if (!step.step().equals(RotationStep.CREATE_SECRET)) {
@@ -327,24 +383,7 @@ public final class Bench {
             penv.put("AWS_SESSION_TOKEN", "bench-session-token");
             penv.put("AWS_EC2_METADATA_DISABLED", "true");
             penv.put("SECRETS_MANAGER_ENDPOINT", server.endpoint().toString());
-            builder.redirectError(ProcessBuilder.Redirect.appendTo(
-                    work.resolve("logs/" + function.name() + "-python.log").toFile()));
-            long start = System.nanoTime();
-            Process p = builder.start();
-            boolean done = false;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.strip().equals("done")) {
-                        r.pythonCold.add(ms(System.nanoTime() - start));
-                        done = true;
-                    }
-                }
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !done) {
-                throw new IllegalStateException("the Python createSecret failed (exit " + p.exitValue() + "); see "
-                        + work.resolve("logs/" + function.name() + "-python.log"));
-            }
+            r.pythonCold.add(timeUntilDone(builder, function.name() + "-python.log", "the Python createSecret"));
         });
         rotate(arn, functionArn);
     }
@@ -516,6 +555,7 @@ public final class Bench {
         final Stats javaCold = new Stats();
         final Stats javaInit = new Stats();
         final Stats pythonCold = new Stats();
+        final Stats directCold = new Stats();
         final Stats coldRssKb = new Stats();
         final Stats snapInit = new Stats();
         final Stats snapFirstCreate = new Stats();

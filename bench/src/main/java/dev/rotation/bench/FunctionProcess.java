@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,20 +47,8 @@ final class FunctionProcess implements AutoCloseable {
     private static FunctionProcess launch(Functions.Function function, Map<String, String> environment,
             Path runtimeLib, Path log, List<String> extraJvmOptions, List<String> classDataSharing) {
         RuntimeApi api = new RuntimeApi("arn:aws:lambda:us-east-1:123456789012:function:" + function.name());
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Lambda java21 defaults: serial GC, CDS of the JDK classes, heap sized from MemorySize.
-        command.add("-XX:+UseSerialGC");
+        List<String> command = jvm(function);
         command.addAll(classDataSharing);
-        command.add("-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m");
-        // The JVM in Lambda sees MemorySize as the machine's memory; its ergonomics (initial heap,
-        // young generation) follow from that, not from this machine's RAM.
-        command.add("-XX:MaxRAM=" + function.memoryMb() + "m");
-        command.add("-Djava.net.preferIPv4Stack=true");
-        // The rest of the command line Lambda's Java runtimes use.
-        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
-        command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
-        command.add("-XX:+ErrorFileToStderr");
         // The runtime client otherwise extracts its JNI library to the fixed /tmp/.libaws-lambda-jni.so
         // at every start: concurrent JVMs on one machine (never in Lambda) overwrite each other's copy.
         command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
@@ -74,13 +63,45 @@ final class FunctionProcess implements AutoCloseable {
         builder.directory(function.taskRoot().toFile());
         Map<String, String> env = builder.environment();
         env.clear();
+        env.putAll(environment(function, runtimeLib));
+        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
+        env.putAll(environment);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        long launched = System.nanoTime();
+        try {
+            return new FunctionProcess(api, builder.start(), launched);
+        } catch (IOException e) {
+            api.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The java command and the JVM options Lambda's Java runtimes use (class-data sharing apart). */
+    static List<String> jvm(Functions.Function function) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m");
+        // The JVM in Lambda sees MemorySize as the machine's memory; its ergonomics (initial heap,
+        // young generation) follow from that, not from this machine's RAM.
+        command.add("-XX:MaxRAM=" + function.memoryMb() + "m");
+        command.add("-Djava.net.preferIPv4Stack=true");
+        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
+        command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+        command.add("-XX:+ErrorFileToStderr");
+        return command;
+    }
+
+    /** The environment Lambda gives an on-demand execution environment (the Runtime API address apart). */
+    static Map<String, String> environment(Functions.Function function, Path runtimeLib) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");
         env.put("LAMBDA_TASK_ROOT", function.taskRoot().toString());
         env.put("LAMBDA_RUNTIME_DIR", runtimeLib.toString());
         env.put("_HANDLER", function.handler());
-        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
@@ -94,16 +115,7 @@ final class FunctionProcess implements AutoCloseable {
         env.put("AWS_SECRET_ACCESS_KEY", "bench-secret-key");
         env.put("AWS_SESSION_TOKEN", "bench-session-token");
         env.putAll(function.environment());
-        env.putAll(environment);
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        long launched = System.nanoTime();
-        try {
-            return new FunctionProcess(api, builder.start(), launched);
-        } catch (IOException e) {
-            api.close();
-            throw new UncheckedIOException(e);
-        }
+        return env;
     }
 
     /**
@@ -125,17 +137,8 @@ final class FunctionProcess implements AutoCloseable {
     }
 
     private static void createRuntimeArchive(Path runtimeLib, Path logs, Path archive) {
-        Path taskRoot = logs.resolve("task-training");
-        // By name: loading the class here would need the Lambda interfaces, which only the runtime has.
         String handler = "dev.rotation.bench.TrainingHandler";
-        String classFile = handler.replace('.', '/') + ".class";
-        try (var in = FunctionProcess.class.getClassLoader().getResourceAsStream(classFile)) {
-            Path target = taskRoot.resolve(classFile);
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the training function", e);
-        }
+        Path taskRoot = benchClass(logs.resolve("task-training"), handler);
         Functions.Function training = new Functions.Function("runtime-training", null, handler, taskRoot, 512, Map.of());
         Path log = logs.resolve("runtime-training.log");
         try (FunctionProcess process = launch(training, Map.of(), runtimeLib, log,
@@ -148,6 +151,22 @@ final class FunctionProcess implements AutoCloseable {
         // close() stopped the JVM with SIGTERM; the archive is written on the way out.
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("the JVM wrote no class-data archive " + archive + "; see " + log);
+        }
+    }
+
+    /**
+     * Writes one of the bench's classes into {@code dir} (a class directory) and returns {@code dir}.
+     * By name: loading the class here would need the Lambda interfaces, which only the runtime has.
+     */
+    static Path benchClass(Path dir, String className) {
+        String classFile = className.replace('.', '/') + ".class";
+        try (var in = FunctionProcess.class.getClassLoader().getResourceAsStream(classFile)) {
+            Path target = dir.resolve(classFile);
+            Files.createDirectories(target.getParent());
+            Files.write(target, in.readAllBytes());
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + className, e);
         }
     }
 
@@ -186,8 +205,15 @@ final class FunctionProcess implements AutoCloseable {
 
     /** Sends one event and waits for the function's answer. */
     RuntimeApi.Result invoke(String eventJson) {
+        var result = api.invoke(eventJson);
         try {
-            return api.invoke(eventJson).get(60, TimeUnit.SECONDS);
+            // A JVM that cannot start (a bad option, say) fails the run at once, not after the timeout.
+            CompletableFuture.anyOf(result, process.onExit()).get(60, TimeUnit.SECONDS);
+            if (!result.isDone()) {
+                throw new IllegalStateException("the function's JVM exited with status " + process.exitValue()
+                        + " before answering (pid " + process.pid() + "); see its log");
+            }
+            return result.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

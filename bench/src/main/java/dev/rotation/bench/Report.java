@@ -30,6 +30,10 @@ final class Report {
                 r -> ms(r.pythonCold.median()));
         row(b, "Cold start Java / Python", names, results,
                 r -> String.format(Locale.ROOT, "%.2f ×", r.javaCold.median() / r.pythonCold.median()));
+        row(b, "Without the runtime client, as Python is measured: fresh JVM to end of createSecret", names, results,
+                r -> ms(r.directCold.median()));
+        row(b, "  Java without the runtime client / Python", names, results,
+                r -> String.format(Locale.ROOT, "%.2f ×", r.directCold.median() / r.pythonCold.median()));
         row(b, "SnapStart emulated: init + priming hooks (before the snapshot)", names, results,
                 r -> ms(r.snapInit.median()));
         row(b, "SnapStart emulated: first createSecret after restore (restore itself not included)", names, results,
@@ -50,7 +54,7 @@ final class Report {
                 + " environments)", names, results, r -> String.format(Locale.ROOT, "%.1f", r.rotationsPerSecond));
         b.append('\n');
         Bench.Results any = results.values().stream().findFirst().orElse(null);
-        b.append(String.format(Locale.ROOT, "Medians of %d cold starts per side (Java and Python alternately), %d warm"
+        b.append(String.format(Locale.ROOT, "Medians of %d cold starts of each kind (Java, Java without the runtime client, Python, in turn), %d warm"
                 + " rotations after %d to warm up.%s%n", any == null ? 0 : any.javaCold.count(), options.warm,
                 options.warmup, options.quick ? " **Quick mode: single samples, not for publishing.**" : ""));
         b.append("Database connections: the functions log in 3 times per single-user rotation (setSecret: the pending"
