@@ -59,7 +59,8 @@ final class Report {
                 options.warmup, options.quick ? " **Quick mode: single samples, not for publishing.**" : ""));
         b.append("Database connections: the functions log in 3 times per single-user rotation (setSecret: the pending"
                 + " credentials, then the current ones; testSecret: the pending ones); a secret without an \"ssl\" key"
-                + " tries TLS first, and the bench's servers offer none, so each login here is 2 connections.\n");
+                + " tries TLS first, and the bench's servers offer none, so the first login of each step here is 2 connections"
+                + " (the server is then known to offer no TLS for the rest of the step).\n");
         b.append("Machine: ").append(machine()).append('\n');
         b.append("Function JVM: Java ").append(System.getProperty("java.runtime.version"))
                 .append(", runtime interface client 2.10.1, `-XX:+UseSerialGC -XX:SharedArchiveFile=runtime.jsa -XX:MaxRAM=<MemorySize>`"

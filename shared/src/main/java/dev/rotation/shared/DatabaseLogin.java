@@ -3,7 +3,9 @@ package dev.rotation.shared;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Logs in with a secret's credentials, applying the {@code ssl} rules on top of
@@ -11,7 +13,9 @@ import java.util.Optional;
  * {@link SslMode#DISABLED} plaintext only, and {@link SslMode#PREFERRED} verified TLS, falling back
  * to plaintext only when the engine says the server offers no TLS at all, with a warning, and never
  * when {@code ALLOW_PLAINTEXT_FALLBACK=false}. A failed certificate or host verification never
- * falls back.
+ * falls back. A server found to offer no TLS is remembered for the rest of the invocation (one
+ * step): its later logins go straight to plaintext instead of probing again, which saves a
+ * connection per login and repeats no warning.
  *
  * <p>The answer separates "these credentials are refused" (an expected outcome during rotation)
  * from every other failure (unreachable host, timeout, TLS problems), which is a
@@ -21,6 +25,7 @@ public final class DatabaseLogin {
     private final DatabaseEngine engine;
     private final ConnectionSettings settings;
     private final RotationLog log;
+    private final Set<String> serversWithoutTls = new HashSet<>();
 
     DatabaseLogin(DatabaseEngine engine, ConnectionSettings settings, RotationLog log) {
         this.engine = engine;
@@ -65,6 +70,9 @@ public final class DatabaseLogin {
     }
 
     private Optional<Connection> preferTls(DatabaseSecret secret, String where, String server) {
+        if (serversWithoutTls.contains(server)) {
+            return attempt(secret, DatabaseEngine.Tls.DISABLED, where + " without TLS");
+        }
         SQLException tlsFailure;
         try {
             return Optional.of(prepared(engine.connect(secret, DatabaseEngine.Tls.VERIFY, settings)));
@@ -86,6 +94,7 @@ public final class DatabaseLogin {
         log.warn("the server " + server + " offers no TLS; falling back to plaintext because the secret has no"
                 + " usable ssl key (set ssl to true to require TLS, or " + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK
                 + "=false to forbid the fallback)");
+        serversWithoutTls.add(server);
         return attempt(secret, DatabaseEngine.Tls.DISABLED, where + " without TLS");
     }
 

@@ -67,6 +67,26 @@ class DatabaseLoginTest {
     }
 
     @Test
+    void preferred_withoutTlsOffered_probesEachServerOncePerInvocation() {
+        database.offersTls = false;
+        database.withUser("other", "Other-Pw1");
+        DatabaseLogin login = login();
+
+        assertThat(login.logsIn(secret(null, "Right-Pw1"))).isTrue();
+        assertThat(login.logsIn(DatabaseSecret.parse(
+                "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"other\",\"password\":\"Other-Pw1\"}"))).isTrue();
+        assertThat(login.logsIn(secret(null, "Wrong-Pw1"))).isFalse();
+
+        assertThat(database.attempts).containsExactly(new Attempt("app", Tls.VERIFY), new Attempt("app", Tls.DISABLED),
+                new Attempt("other", Tls.DISABLED), new Attempt("app", Tls.DISABLED));
+        assertThat(logLines).singleElement().satisfies(line -> assertThat(line).contains("offers no TLS"));
+        // A new invocation probes again: the server may have been given a certificate since.
+        database.attempts.clear();
+        assertThat(login().logsIn(secret(null, "Right-Pw1"))).isTrue();
+        assertThat(database.attempts).first().isEqualTo(new Attempt("app", Tls.VERIFY));
+    }
+
+    @Test
     void preferred_withoutTlsOffered_whenFallbackForbidden_fails() {
         database.offersTls = false;
 
