@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * Priming: run the code a cold createSecret runs — build the shared Secrets Manager client, then a
  * whole createSecret of the function's own handler against canned answers (marshalling, signing,
  * unmarshalling, the ResourceNotFound path, the secret's JSON, the log lines) — and load the JDBC
- * driver's login classes. Nothing leaves the process: no AWS
- * request, no database connection, no credentials are resolved by priming itself.
+ * driver's login classes. Nothing leaves the process: no AWS request, no database connection, no
+ * credentials are resolved by priming itself.
  *
  * <p>When it runs depends on how Lambda initializes the execution environment
  * ({@code AWS_LAMBDA_INITIALIZATION_TYPE}):
