@@ -1,5 +1,6 @@
 package dev.rotation.bench;
 
+import dev.rotation.local.lambda.LambdaLaunch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,8 +23,6 @@ import java.util.concurrent.TimeoutException;
  * can fetch it), which makes a real cold start a little slower.
  */
 final class FunctionProcess implements AutoCloseable {
-    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-
     private final RuntimeApi api;
     private final Process process;
     private final long launchedNanos;
@@ -56,7 +55,7 @@ final class FunctionProcess implements AutoCloseable {
         command.addAll(extraJvmOptions);
         command.add("-cp");
         command.add(runtimeLib.resolve("*").toString());
-        command.add(RIC_MAIN);
+        command.add(LambdaLaunch.RUNTIME_CLIENT_MAIN);
         command.add(function.handler());
         ProcessBuilder builder = new ProcessBuilder(command);
         // The client loads the handler from its working directory, which is /var/task on Lambda.
@@ -77,45 +76,30 @@ final class FunctionProcess implements AutoCloseable {
         }
     }
 
-    /** The java command and the JVM options Lambda's Java runtimes use (class-data sharing apart). */
+    /**
+     * The java command with Lambda's JVM options (class-data sharing apart), and {@code -XX:MaxRAM}:
+     * the JVM in Lambda sees MemorySize as the machine's memory, and its ergonomics (initial heap,
+     * young generation) follow from that, not from this machine's RAM.
+     */
     static List<String> jvm(Functions.Function function) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m");
-        // The JVM in Lambda sees MemorySize as the machine's memory; its ergonomics (initial heap,
-        // young generation) follow from that, not from this machine's RAM.
+        List<String> command = lambda(function).javaCommand();
         command.add("-XX:MaxRAM=" + function.memoryMb() + "m");
-        command.add("-Djava.net.preferIPv4Stack=true");
-        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
-        command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
-        command.add("-XX:+ErrorFileToStderr");
         return command;
     }
 
     /** The environment Lambda gives an on-demand execution environment (the Runtime API address apart). */
     static Map<String, String> environment(Functions.Function function, Path runtimeLib) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("LANG", "en_US.UTF-8");
-        env.put("TZ", ":UTC");
-        env.put("LAMBDA_TASK_ROOT", function.taskRoot().toString());
-        env.put("LAMBDA_RUNTIME_DIR", runtimeLib.toString());
-        env.put("_HANDLER", function.handler());
-        env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.name());
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "bench");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        Map<String, String> env = lambda(function).environment(runtimeLib, "us-east-1", "bench",
+                System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("AWS_ACCESS_KEY_ID", "AKIDBENCH");
         env.put("AWS_SECRET_ACCESS_KEY", "bench-secret-key");
         env.put("AWS_SESSION_TOKEN", "bench-session-token");
         env.putAll(function.environment());
         return env;
+    }
+
+    private static LambdaLaunch lambda(Functions.Function function) {
+        return new LambdaLaunch(function.name(), function.handler(), "java21", function.memoryMb(), function.taskRoot());
     }
 
     /**

@@ -46,26 +46,26 @@ public final class ExecutionEnvironment implements AutoCloseable {
         Path taskRoot = RuntimeFiles.taskRoot(function.codeUri());
         List<Path> runtimeJars = RuntimeFiles.runtimeJars();
         this.api = new RuntimeApiServer();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // What Lambda's java runtimes pass (heap ~85% of the memory size, serial GC, class data sharing).
-        command.add("-XX:MaxHeapSize=" + (function.memoryMb() * 1024L * 85 / 100) + "k");
-        command.add("-XX:+UseSerialGC");
+        LambdaLaunch launch = new LambdaLaunch(function.functionName(), function.handler(), function.runtime(),
+                function.memoryMb(), taskRoot);
+        List<String> command = launch.javaCommand();
         command.add("-Xshare:auto");
-        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
-        command.add("-Djava.net.preferIPv4Stack=true");
-        command.add("-XX:+ErrorFileToStderr");
         command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
                 + RuntimeFiles.jniLibrary(runtimeJars));
         command.add("-classpath");
         command.add(String.join(java.io.File.pathSeparator, runtimeJars.stream().map(Path::toString).toList()));
-        command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+        command.add(LambdaLaunch.RUNTIME_CLIENT_MAIN);
         command.add(function.handler());
         ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile());
         Map<String, String> env = builder.environment();
         String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.clear();
-        env.putAll(lambdaEnvironment(taskRoot, path));
+        env.putAll(launch.environment(taskRoot, region,
+                "local/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""), path));
+        // Dummy credentials: the local Secrets Manager accepts any signature.
+        env.put("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+        env.put("AWS_SECRET_ACCESS_KEY", "local-secret-access-key");
+        env.put("AWS_SESSION_TOKEN", "local-session-token");
         env.putAll(function.environment());
         env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         this.startNanos = System.nanoTime();
@@ -82,30 +82,6 @@ public final class ExecutionEnvironment implements AutoCloseable {
     /** Starts a child JVM for the function; its log lines (stdout and stderr) go to {@code logs}. */
     public static ExecutionEnvironment start(FunctionDefinition function, String region, Consumer<String> logs) {
         return new ExecutionEnvironment(function, region, logs);
-    }
-
-    private Map<String, String> lambdaEnvironment(Path taskRoot, String path) {
-        String name = function.functionName();
-        return Map.ofEntries(
-                Map.entry("PATH", path),
-                Map.entry("LANG", "en_US.UTF-8"),
-                Map.entry("TZ", ":UTC"),
-                Map.entry("LAMBDA_TASK_ROOT", taskRoot.toString()),
-                Map.entry("LAMBDA_RUNTIME_DIR", taskRoot.toString()),
-                Map.entry("_HANDLER", function.handler()),
-                Map.entry("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.runtime()),
-                Map.entry("AWS_LAMBDA_FUNCTION_NAME", name),
-                Map.entry("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
-                Map.entry("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb())),
-                Map.entry("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name),
-                Map.entry("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]" + UUID.randomUUID().toString().replace("-", "")),
-                Map.entry("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
-                Map.entry("AWS_REGION", region),
-                Map.entry("AWS_DEFAULT_REGION", region),
-                // Dummy credentials: the local Secrets Manager accepts any signature.
-                Map.entry("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-                Map.entry("AWS_SECRET_ACCESS_KEY", "local-secret-access-key"),
-                Map.entry("AWS_SESSION_TOKEN", "local-session-token"));
     }
 
     /** The function this environment runs. */
