@@ -101,6 +101,7 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
                 throw new RotationException("the current user '" + current.username() + "' does not exist on the"
                         + " server; nothing was changed");
             }
+            admin.requireManageable(session, current.username(), pending.username(), master.username());
             if (admin.ensureUser(session, current.username(), pending.username(), context::log)) {
                 context.log("created user '" + pending.username() + "'");
             }

@@ -33,6 +33,23 @@ public interface UserAdministration {
     boolean userExists(Connection admin, String username) throws SQLException;
 
     /**
+     * Refuses, before anything changes, to manage an {@code otherUser} that exists but is not a user
+     * alternating users may take over: the rotated secret's author chooses its user name, and
+     * {@code X_clone} would otherwise make the function act on {@code X}. Refused: the master user
+     * itself; a user with administrative power (PostgreSQL: superuser, CREATEROLE, CREATEDB,
+     * REPLICATION, BYPASSRLS; MySQL: global privileges such as CREATE USER, SUPER or GRANT OPTION on
+     * {@code *.*}); a user that cannot log in (a group role: LOGIN is never added to an existing role);
+     * and a user holding roles (or, on MySQL, privileges on objects) that {@code currentUser} does not
+     * hold, which the pair would otherwise hand over or take away. Does nothing when
+     * {@code otherUser} does not exist.
+     *
+     * @throws RotationException naming the user and the reason
+     */
+    default void requireManageable(Connection admin, String currentUser, String otherUser, String masterUser)
+            throws SQLException {
+    }
+
+    /**
      * Creates {@code username} if it does not exist yet (on MySQL: on every host {@code likeUser}'s
      * account exists on), without a password anyone knows, so that it cannot log in before its
      * privileges are in place.
