@@ -2,10 +2,9 @@ package dev.rotation.shared;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -21,11 +20,15 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
  * <p>createSecret stores the current secret with the other user's name ({@link AlternateUsername})
  * and a new password, after checking the name against the server's limit. setSecret (once the
  * pending credentials do not log in yet) checks that the pending user is the other one on the same
- * server, that the current credentials still log in, reads the master secret at AWSCURRENT (only
- * here), checks that it names the same server, logs in as the master user to the rotated secret's
- * database, and then through {@link UserAdministration}: creates the other user if it is missing,
- * makes its privileges equal to the current user's (on every rotation, so grants never go stale),
- * and only then sets its password.
+ * server and that the current credentials still log in, then reads the master secret at AWSCURRENT
+ * (only here) and finds the master's server from the master secret alone: its {@code host} and
+ * {@code port} keys or, for a master secret RDS manages (which holds only a username and password),
+ * the endpoint of the DB instance or cluster its system tag names ({@value #RDS_INSTANCE_TAG},
+ * {@value #RDS_CLUSTER_TAG}), from the RDS API. That server must be the rotated secret's; the master
+ * then logs in to it with its own {@code ssl} setting and database, and through
+ * {@link UserAdministration}: refuses an other user the pair does not manage, creates the other
+ * user if it is missing, makes its privileges equal to the current user's (on every rotation, so
+ * grants never go stale), and only then sets its password.
  *
  * <pre>{@code
  * public final class MySqlAlternatingUsersRotationHandler extends AlternatingUsersRotationHandler {
@@ -39,20 +42,36 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
 public class AlternatingUsersRotationHandler extends RotationHandler {
     /** The secret key naming the master secret. */
     public static final String MASTER_ARN_KEY = "masterarn";
+    /** The system tag RDS puts on the master secret it manages for a DB instance: the instance's ARN. */
+    public static final String RDS_INSTANCE_TAG = "aws:rds:primaryDBInstanceArn";
+    /** The system tag RDS puts on the master secret it manages for a DB cluster: the cluster's ARN. */
+    public static final String RDS_CLUSTER_TAG = "aws:rds:primaryDBClusterArn";
 
     private final UserAdministration admin;
+    private final Function<Map<String, String>, RdsEndpointLookup> rdsLookup;
 
     /** For Lambda: the shared Secrets Manager client, the process environment, logs on stdout. */
     protected AlternatingUsersRotationHandler(DatabaseEngine engine, UserAdministration admin) {
         super(engine);
         this.admin = Objects.requireNonNull(admin, "admin");
+        this.rdsLookup = RdsQueryApi::new;
     }
 
     /** With an explicit client and configuration; each JSON log line goes to {@code logSink}. */
     public AlternatingUsersRotationHandler(SecretsManagerClient client, Map<String, String> environment,
             DatabaseEngine engine, UserAdministration admin, Consumer<String> logSink) {
+        this(client, environment, engine, admin, null, logSink);
+    }
+
+    /**
+     * As above, with {@code rdsLookup} standing in for the RDS API (null: the RDS API, at
+     * {@code RDS_ENDPOINT} when set).
+     */
+    public AlternatingUsersRotationHandler(SecretsManagerClient client, Map<String, String> environment,
+            DatabaseEngine engine, UserAdministration admin, RdsEndpointLookup rdsLookup, Consumer<String> logSink) {
         super(client, environment, engine, logSink);
         this.admin = Objects.requireNonNull(admin, "admin");
+        this.rdsLookup = rdsLookup == null ? RdsQueryApi::new : env -> rdsLookup;
     }
 
     /**
@@ -77,25 +96,35 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
                     + " users switch from user '" + current.username() + "' to user '" + expected + "'");
         }
         int defaultPort = context.engine().defaultPort();
-        if (!sameServer(pending, current, defaultPort)) {
-            throw new RotationException("the pending secret names server " + server(pending, defaultPort)
-                    + " but the current one names " + server(current, defaultPort));
+        if (!ServerAddress.of(pending, defaultPort).sameServerAs(ServerAddress.of(current, defaultPort))) {
+            throw new RotationException("the pending secret names server " + ServerAddress.of(pending, defaultPort)
+                    + " but the current one names " + ServerAddress.of(current, defaultPort));
         }
         if (!context.login().logsIn(current)) {
             throw new RotationException("the current user '" + current.username() + "' does not log in with the"
                     + " AWSCURRENT password (was it dropped, or its password changed outside rotation?); nothing"
                     + " was changed");
         }
-        DatabaseSecret master = readMaster(context, current);
-        if (!sameServer(master, current, defaultPort)) {
+        String masterArn = current.masterArn().orElseThrow(() -> new RotationException("the AWSCURRENT secret has no"
+                + " key '" + MASTER_ARN_KEY + "'; alternating users need the ARN of a secret holding a master (admin)"
+                + " login to the same server"));
+        MasterSecret master = readMaster(context, masterArn);
+        ServerAddress rotatedServer = ServerAddress.of(current, defaultPort);
+        ServerAddress masterServer = masterServer(context, masterArn, master, defaultPort);
+        if (!masterServer.sameServerAs(rotatedServer)) {
             throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' is for server "
-                    + server(master, defaultPort) + " but the rotated secret is for server "
-                    + server(current, defaultPort) + "; the master must log in to the same server");
+                    + masterServer + " but the rotated secret is for server " + rotatedServer + "; the master must log"
+                    + " in to the same server, and its server comes from the master secret (its host key, or for a"
+                    + " secret RDS manages, its DB instance or cluster), never from the rotated secret");
         }
-        DatabaseSecret masterLogin = masterLogin(master, current);
+        if (master.username().equals(current.username()) || master.username().equals(pending.username())) {
+            throw new RotationException("the master user '" + master.username() + "' is one of the alternating pair"
+                    + " ('" + current.username() + "', '" + pending.username() + "'); the master must be another user");
+        }
+        DatabaseSecret masterLogin = masterLogin(master, masterServer, current.engine());
         Connection session = context.login().open(masterLogin).orElseThrow(() -> new RotationException(
                 "the database refuses the master user '" + master.username() + "' of the secret named by key '"
-                        + MASTER_ARN_KEY + "' (" + current.masterArn().orElse("") + ")"));
+                        + MASTER_ARN_KEY + "' (" + masterArn + ")"));
         try {
             if (!admin.userExists(session, current.username())) {
                 throw new RotationException("the current user '" + current.username() + "' does not exist on the"
@@ -118,23 +147,16 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
     }
 
     /** The master secret at AWSCURRENT; every failure names the {@code masterarn} key, never a value. */
-    private static DatabaseSecret readMaster(SetSecretContext context, DatabaseSecret current) {
-        Optional<String> masterArn = current.masterArn();
-        if (masterArn.isEmpty()) {
-            throw new RotationException("the AWSCURRENT secret has no key '" + MASTER_ARN_KEY + "'; alternating users"
-                    + " need the ARN of a secret holding a master (admin) login to the same server");
-        }
-        String arn = masterArn.get();
+    private static MasterSecret readMaster(SetSecretContext context, String arn) {
         try {
-            return context.readSecret(arn, VersionStages.CURRENT);
+            return context.readMaster(arn);
         } catch (ResourceNotFoundException e) {
             throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + arn
                     + ") does not exist or has no AWSCURRENT value");
         } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
             throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + arn
-                    + ") cannot be read: " + code + " (the function needs secretsmanager:GetSecretValue on it, and"
-                    + " kms:Decrypt on its key)");
+                    + ") cannot be read: " + errorCode(e) + " (the function needs secretsmanager:GetSecretValue on it,"
+                    + " and kms:Decrypt on its key)");
         } catch (SdkException e) {
             throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + arn
                     + ") cannot be read: " + e.getClass().getSimpleName());
@@ -143,21 +165,48 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
         }
     }
 
-    /** The master's credentials and server, with the rotated secret's database (the master's when it has none). */
-    private static DatabaseSecret masterLogin(DatabaseSecret master, DatabaseSecret rotated) {
-        DatabaseSecret.Builder login = DatabaseSecret.builder().engine(master.engine()).host(master.host())
+    /**
+     * The master's server, from the master secret alone: its {@code host} and {@code port} keys; or,
+     * for a secret that names no host (the master secrets RDS manages hold only username and
+     * password), the writer endpoint of the DB instance or cluster its RDS system tag names, looked up
+     * with the RDS API. Never the rotated secret's server: its author would choose where the master's
+     * password goes.
+     */
+    private ServerAddress masterServer(SetSecretContext context, String masterArn, MasterSecret master,
+            int defaultPort) {
+        if (master.host().isPresent()) {
+            return new ServerAddress(master.host().get(), master.port().orElse(defaultPort));
+        }
+        Map<String, String> tags;
+        try {
+            tags = context.tagsOf(masterArn);
+        } catch (SecretsManagerException e) {
+            throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + masterArn
+                    + ") has no host key, and its tags cannot be read: " + errorCode(e) + " (the function needs"
+                    + " secretsmanager:DescribeSecret on it)");
+        }
+        String resource = tags.get(RDS_INSTANCE_TAG);
+        if (resource == null) {
+            resource = tags.get(RDS_CLUSTER_TAG);
+        }
+        if (resource == null) {
+            throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + masterArn
+                    + ") has no host key and is not managed by RDS (no tag " + RDS_INSTANCE_TAG + " or "
+                    + RDS_CLUSTER_TAG + "), so nothing says which server its password belongs to; add host and port"
+                    + " keys to the master secret");
+        }
+        return rdsLookup.apply(context.environment()).writerEndpoint(resource);
+    }
+
+    /** The login as the master: the master's credentials on its own server, with its own ssl and dbname. */
+    private static DatabaseSecret masterLogin(MasterSecret master, ServerAddress server, String engine) {
+        DatabaseSecret.Builder login = DatabaseSecret.builder().engine(engine).host(server.host()).port(server.port())
                 .username(master.username()).password(master.password()).ssl(master.ssl());
-        master.port().ifPresent(login::port);
-        rotated.dbname().or(master::dbname).ifPresent(login::dbname);
+        master.dbname().ifPresent(login::dbname);
         return login.build();
     }
 
-    private static boolean sameServer(DatabaseSecret a, DatabaseSecret b, int defaultPort) {
-        return a.host().toLowerCase(Locale.ROOT).equals(b.host().toLowerCase(Locale.ROOT))
-                && a.port().orElse(defaultPort) == b.port().orElse(defaultPort);
-    }
-
-    private static String server(DatabaseSecret secret, int defaultPort) {
-        return secret.host() + ":" + secret.port().orElse(defaultPort);
+    private static String errorCode(SecretsManagerException e) {
+        return e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
     }
 }

@@ -79,35 +79,32 @@ public final class DatabaseSecret {
         String dbname = optionalString(object, DBNAME);
         String masterArn = optionalString(object, MASTER_ARN);
         SslMode ssl = ssl(object.get(SSL));
+        checkName(USERNAME, username);
+        checkName(HOST, host);
+        checkName(DBNAME, dbname);
         return new DatabaseSecret(new LinkedHashMap<>(object), engine, host, port, username, password, dbname, ssl,
                 masterArn);
     }
 
     /**
-     * Parses a secret that holds a login to {@code server}'s database server, such as alternating
-     * users' master secret. Such a secret may hold only {@code username} and {@code password}, as the
-     * master secrets RDS manages do: the keys {@code engine}, {@code host}, {@code port} and
-     * {@code ssl} it lacks are taken from {@code server}.
-     *
-     * @throws IllegalArgumentException as {@link #parse(String)} does
+     * Refuses a name (user, host, database) holding a control character or a Unicode line separator:
+     * no server needs one, drivers and SQL quoting treat them unevenly, and in a log or an error they
+     * would forge lines.
      */
-    public static DatabaseSecret parseLogin(String secretString, DatabaseSecret server) {
-        Map<String, JsonNode> object = Json.parseObject(secretString, "secret value");
-        boolean hasHost = object.get(HOST) != null && !object.get(HOST).isNull();
-        String engine = object.containsKey(ENGINE) ? requiredString(object, ENGINE) : server.engine;
-        String host = hasHost ? requiredString(object, HOST) : server.host;
-        String username = requiredString(object, USERNAME);
-        String password = requiredString(object, PASSWORD);
-        // A port or ssl setting belongs to the host it came with.
-        Integer port = hasHost ? port(object.get(PORT)) : server.port;
-        SslMode ssl = hasHost ? ssl(object.get(SSL)) : server.ssl;
-        String dbname = optionalString(object, DBNAME);
-        String masterArn = optionalString(object, MASTER_ARN);
-        return new DatabaseSecret(new LinkedHashMap<>(object), engine, host, port, username, password, dbname, ssl,
-                masterArn);
+    static void checkName(String key, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw new IllegalArgumentException("key '" + key + "' contains a control character or line separator"
+                        + " (at index " + i + ")");
+            }
+        }
     }
 
-    private static String requiredString(Map<String, JsonNode> object, String key) {
+    static String requiredString(Map<String, JsonNode> object, String key) {
         JsonNode node = object.get(key);
         if (node == null || node.isNull()) {
             throw new IllegalArgumentException("key '" + key + "' is missing");
@@ -122,7 +119,7 @@ public final class DatabaseSecret {
         return value;
     }
 
-    private static String optionalString(Map<String, JsonNode> object, String key) {
+    static String optionalString(Map<String, JsonNode> object, String key) {
         JsonNode node = object.get(key);
         if (node == null || node.isNull()) {
             return null;
@@ -134,7 +131,7 @@ public final class DatabaseSecret {
     }
 
     /** A JSON number or a string of digits (both are in use), a whole number from 1 to 65535. */
-    private static Integer port(JsonNode node) {
+    static Integer port(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -158,7 +155,7 @@ public final class DatabaseSecret {
     }
 
     /** As the reference reads it: booleans and "true"/"false" in any case; anything else means "try TLS". */
-    private static SslMode ssl(JsonNode node) {
+    static SslMode ssl(JsonNode node) {
         if (node == null) {
             return SslMode.PREFERRED;
         }
@@ -300,6 +297,7 @@ public final class DatabaseSecret {
     /** A copy with another user name; every other key unchanged and in place. */
     public DatabaseSecret withUsername(String newUsername) {
         requireNonBlank(newUsername, USERNAME);
+        checkName(USERNAME, newUsername);
         return new DatabaseSecret(replaced(USERNAME, newUsername), engine, host, port, newUsername, password, dbname,
                 ssl, masterArn);
     }

@@ -266,7 +266,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
                 return Outcome.skipped("the pending credentials already log in");
             }
             applyPendingSecret(new SetSecretContext(secretArn, token, current, pending, this::previous, login, engine,
-                    (secretId, stage) -> readLogin(secretId, stage, current), log));
+                    this::readMaster, this::tagsOf, environment, log));
             return Outcome.done("the database accepts the pending credentials of user '" + pending.username() + "'");
         }
 
@@ -339,13 +339,35 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             }
         }
 
-        /**
-         * Another secret holding a login to the rotated secret's server (alternating users' master
-         * secret) at a label; keys it lacks are the rotated secret's. Scrubbed like ours.
-         */
-        private DatabaseSecret readLogin(String secretId, String stage, DatabaseSecret rotated) {
-            return read(secretId, null, stage, "the " + stage + " value of secret " + secretId,
-                    json -> DatabaseSecret.parseLogin(json, rotated));
+        /** Alternating users' master secret at AWSCURRENT, parsed as one; its password is scrubbed like ours. */
+        private MasterSecret readMaster(String secretId) {
+            String what = "the AWSCURRENT value of secret " + secretId;
+            String secretString = secretsManager.getSecretValue(r -> r.secretId(secretId)
+                    .versionStage(VersionStages.CURRENT)).secretString();
+            if (secretString == null) {
+                throw new RotationException(what + " has no SecretString (binary secrets are not supported)");
+            }
+            scrubber.add(secretString);
+            MasterSecret master;
+            try {
+                master = MasterSecret.parse(secretString);
+            } catch (IllegalArgumentException e) {
+                throw new RotationException(what + " is unusable: " + e.getMessage());
+            }
+            scrubber.add(master.password());
+            if (master.engine().isPresent() && !engine.secretEngines().contains(master.engine().get())) {
+                throw new RotationException(what + " is unusable: key 'engine' names an engine this function does not"
+                        + " handle");
+            }
+            return master;
+        }
+
+        /** Another secret's tags (DescribeSecret), for example an RDS-managed master secret's system tags. */
+        private Map<String, String> tagsOf(String secretId) {
+            Map<String, String> tags = new java.util.LinkedHashMap<>();
+            secretsManager.describeSecret(r -> r.secretId(secretId)).tags()
+                    .forEach(tag -> tags.put(tag.key(), tag.value()));
+            return tags;
         }
 
         private DatabaseSecret read(String secretId, String versionId, String stage, String what) {

@@ -52,7 +52,7 @@ public final class SecretsManagerClients {
         SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
                 .httpClient(httpClient())
                 .region(Region.of(region));
-        env.get(SECRETS_MANAGER_ENDPOINT).ifPresent(endpoint -> builder.endpointOverride(endpoint(endpoint)));
+        env.get(SECRETS_MANAGER_ENDPOINT).ifPresent(endpoint -> builder.endpointOverride(endpoint(SECRETS_MANAGER_ENDPOINT, endpoint)));
         credentials(env).ifPresent(credentials -> builder.credentialsProvider(StaticCredentialsProvider.create(credentials)));
         return builder.build();
     }
@@ -101,18 +101,19 @@ public final class SecretsManagerClients {
                 : AwsBasicCredentials.create(keyId.get(), secretKey.get()));
     }
 
-    private static URI endpoint(String value) {
+    /** An endpoint URL from the environment variable {@code variable}; errors name the variable, never the value. */
+    static URI endpoint(String variable, String value) {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() == null || uri.getHost() == null) {
-                throw EnvironmentVariables.invalid(SECRETS_MANAGER_ENDPOINT, "must be a URL such as https://host[:port]");
+                throw EnvironmentVariables.invalid(variable, "must be a URL such as https://host[:port]");
             }
             if (uri.getUserInfo() != null) {
-                throw EnvironmentVariables.invalid(SECRETS_MANAGER_ENDPOINT, "must not contain credentials");
+                throw EnvironmentVariables.invalid(variable, "must not contain credentials");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw EnvironmentVariables.invalid(SECRETS_MANAGER_ENDPOINT, "must be a URL such as https://host[:port]");
+            throw EnvironmentVariables.invalid(variable, "must be a URL such as https://host[:port]");
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.rotation.shared;
 
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -18,12 +19,15 @@ public final class SetSecretContext {
     private final Supplier<Optional<DatabaseSecret>> previous;
     private final DatabaseLogin login;
     private final DatabaseEngine engine;
-    private final BiFunction<String, String, DatabaseSecret> secretReader;
+    private final Function<String, MasterSecret> masterReader;
+    private final Function<String, Map<String, String>> tagReader;
+    private final Map<String, String> environment;
     private final RotationLog log;
 
     SetSecretContext(String secretArn, String token, DatabaseSecret current, DatabaseSecret pending,
             Supplier<Optional<DatabaseSecret>> previous, DatabaseLogin login, DatabaseEngine engine,
-            BiFunction<String, String, DatabaseSecret> secretReader, RotationLog log) {
+            Function<String, MasterSecret> masterReader, Function<String, Map<String, String>> tagReader,
+            Map<String, String> environment, RotationLog log) {
         this.secretArn = secretArn;
         this.token = token;
         this.current = current;
@@ -31,7 +35,9 @@ public final class SetSecretContext {
         this.previous = previous;
         this.login = login;
         this.engine = engine;
-        this.secretReader = secretReader;
+        this.masterReader = masterReader;
+        this.tagReader = tagReader;
+        this.environment = environment;
         this.log = log;
     }
 
@@ -73,15 +79,23 @@ public final class SetSecretContext {
     }
 
     /**
-     * Reads another secret holding a login to the same server at a staging label, for example
-     * alternating users' master secret at AWSCURRENT; {@code engine}, {@code host}, {@code port} and
-     * {@code ssl} it lacks are the rotated secret's (see {@link DatabaseSecret#parseLogin}). Its
-     * password is scrubbed from logs and errors from then on.
+     * Reads alternating users' master secret at AWSCURRENT. Its password is scrubbed from logs and
+     * errors from then on.
      *
-     * @throws RotationException when it is missing a required key or names an engine this function does not handle
+     * @throws RotationException when it is unusable (a missing key, an engine this function does not handle)
      */
-    public DatabaseSecret readSecret(String secretId, String stage) {
-        return secretReader.apply(secretId, stage);
+    public MasterSecret readMaster(String secretId) {
+        return masterReader.apply(secretId);
+    }
+
+    /** Another secret's tags, from DescribeSecret (an RDS-managed secret's system tags name its DB instance or cluster). */
+    public Map<String, String> tagsOf(String secretId) {
+        return tagReader.apply(secretId);
+    }
+
+    /** The function's configuration. */
+    public Map<String, String> environment() {
+        return environment;
     }
 
     /** Writes an INFO line to the rotation log (scrubbed and escaped). */

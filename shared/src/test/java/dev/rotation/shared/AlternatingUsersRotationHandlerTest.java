@@ -71,8 +71,28 @@ class AlternatingUsersRotationHandlerTest {
         }
     }
 
+    /** Stands in for the RDS API: the ARNs asked for, and one endpoint per ARN. */
+    private final Map<String, ServerAddress> rdsEndpoints = new HashMap<>();
+    private final List<String> rdsLookups = new ArrayList<>();
+
     private AlternatingUsersRotationHandler handler() {
-        return new AlternatingUsersRotationHandler(secretsManager, environment, database, admin, logLines::add);
+        return new AlternatingUsersRotationHandler(secretsManager, environment, database, admin, arn -> {
+            rdsLookups.add(arn);
+            ServerAddress endpoint = rdsEndpoints.get(arn);
+            if (endpoint == null) {
+                throw new RotationException("the RDS API knows no DB instance " + arn);
+            }
+            return endpoint;
+        }, logLines::add);
+    }
+
+    private static final String INSTANCE_ARN = "arn:aws:rds:us-east-1:123456789012:db:app-db";
+    private static final String CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:app-cluster";
+
+    /** A master secret as RDS manages it: username and password only, its server named by a system tag. */
+    private void rdsManagedMaster(String tag, String resourceArn) {
+        secretsManager.create(MASTER_ARN, "{\"username\":\"admin\",\"password\":\"" + MASTER_PASSWORD + "\"}");
+        secretsManager.secret(MASTER_ARN).tags.put(tag, resourceArn);
     }
 
     private void run(String step, String token) {
@@ -240,6 +260,70 @@ class AlternatingUsersRotationHandlerTest {
 
         run("setSecret", token);
 
+        assertThat(admin.calls).isEmpty();
+    }
+
+    @Test
+    void setSecret_whenTheMasterSecretHasNoHostAndNoRdsTag_failsWithoutLoggingInAsTheMaster() {
+        secretsManager.create(secret("app", APP_PASSWORD, MASTER_ARN));
+        secretsManager.create(MASTER_ARN, "{\"username\":\"admin\",\"password\":\"" + MASTER_PASSWORD + "\"}");
+        String token = secretsManager.startRotation();
+        run("createSecret", token);
+
+        assertThatThrownBy(() -> run("setSecret", token))
+                .isInstanceOf(RotationException.class)
+                .hasMessageContaining("has no host key and is not managed by RDS")
+                .hasMessageContaining("aws:rds:primaryDBInstanceArn");
+        assertThat(database.attempts).extracting(FakeDatabase.Attempt::username).doesNotContain("admin");
+        assertThat(admin.calls).isEmpty();
+        assertThat(rdsLookups).isEmpty();
+    }
+
+    @Test
+    void setSecret_whenAnRdsManagedMastersInstanceIsTheRotatedServer_logsInAsTheMasterThereOverTls() {
+        secretsManager.create(secret("app", APP_PASSWORD, MASTER_ARN));
+        rdsManagedMaster(AlternatingUsersRotationHandler.RDS_INSTANCE_TAG, INSTANCE_ARN);
+        rdsEndpoints.put(INSTANCE_ARN, new ServerAddress("DB.example.com", 3306));
+        String token = secretsManager.startRotation();
+        run("createSecret", token);
+
+        run("setSecret", token);
+
+        assertThat(rdsLookups).containsExactly(INSTANCE_ARN);
+        assertThat(database.attempts).contains(new FakeDatabase.Attempt("admin", DatabaseEngine.Tls.VERIFY));
+        assertThat(database.attempts).doesNotContain(new FakeDatabase.Attempt("admin", DatabaseEngine.Tls.DISABLED));
+        assertThat(admin.calls).endsWith("password app_clone");
+    }
+
+    @Test
+    void setSecret_whenAnRdsManagedMastersClusterIsAnotherServer_failsWithoutLoggingInAsTheMaster() {
+        secretsManager.create(secret("app", APP_PASSWORD, MASTER_ARN));
+        rdsManagedMaster(AlternatingUsersRotationHandler.RDS_CLUSTER_TAG, CLUSTER_ARN);
+        rdsEndpoints.put(CLUSTER_ARN, new ServerAddress("app-cluster.cluster-abc.us-east-1.rds.amazonaws.com", 3306));
+        String token = secretsManager.startRotation();
+        run("createSecret", token);
+
+        assertThatThrownBy(() -> run("setSecret", token))
+                .isInstanceOf(RotationException.class)
+                .hasMessageContaining("app-cluster.cluster-abc.us-east-1.rds.amazonaws.com:3306")
+                .hasMessageContaining("db.example.com:3306")
+                .hasMessageContaining("never from the rotated secret");
+        assertThat(rdsLookups).containsExactly(CLUSTER_ARN);
+        assertThat(database.attempts).extracting(FakeDatabase.Attempt::username).doesNotContain("admin");
+        assertThat(admin.calls).isEmpty();
+    }
+
+    @Test
+    void setSecret_whenTheMasterIsOneOfThePair_fails() {
+        database.withUser("app_clone", "Clone-Passw0rd");
+        secretsManager.create(secret("app", APP_PASSWORD, MASTER_ARN));
+        secretsManager.create(MASTER_ARN, master("db.example.com", MASTER_PASSWORD).replace("\"admin\"", "\"app_clone\""));
+        String token = secretsManager.startRotation();
+        run("createSecret", token);
+
+        assertThatThrownBy(() -> run("setSecret", token))
+                .isInstanceOf(RotationException.class)
+                .hasMessageContaining("is one of the alternating pair");
         assertThat(admin.calls).isEmpty();
     }
 }

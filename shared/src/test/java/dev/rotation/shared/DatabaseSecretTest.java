@@ -33,38 +33,50 @@ class DatabaseSecretTest {
     }
 
     @Test
-    void parseLogin_withOnlyUsernameAndPassword_takesTheServerFromTheRotatedSecret() {
-        DatabaseSecret rotated = DatabaseSecret.parse(json(",\"port\":5433,\"ssl\":true,\"dbname\":\"orders\""));
+    void parseMaster_withOnlyUsernameAndPassword_namesNoServer() {
+        MasterSecret master = MasterSecret.parse("{\"username\":\"admin\",\"password\":\"M4ster\"}");
 
-        DatabaseSecret master = DatabaseSecret.parseLogin("{\"username\":\"admin\",\"password\":\"M4ster\"}", rotated);
-
-        assertThat(master.engine()).isEqualTo("postgres");
-        assertThat(master.host()).isEqualTo("db.example.com");
-        assertThat(master.port()).isEqualTo(OptionalInt.of(5433));
-        assertThat(master.ssl()).isEqualTo(SslMode.REQUIRED);
-        assertThat(master.username()).isEqualTo("admin");
-        assertThat(master.password()).isEqualTo("M4ster");
-        assertThat(master.dbname()).isEmpty();
-    }
-
-    @Test
-    void parseLogin_withItsOwnHost_keepsItsHostPortAndSsl() {
-        DatabaseSecret rotated = DatabaseSecret.parse(json(",\"port\":5433,\"ssl\":true"));
-
-        DatabaseSecret master = DatabaseSecret.parseLogin("{\"engine\":\"postgres\",\"host\":\"other.example.com\","
-                + "\"username\":\"admin\",\"password\":\"M4ster\"}", rotated);
-
-        assertThat(master.host()).isEqualTo("other.example.com");
+        assertThat(master.host()).isEmpty();
         assertThat(master.port()).isEmpty();
         assertThat(master.ssl()).isEqualTo(SslMode.PREFERRED);
+        assertThat(master.engine()).isEmpty();
+        assertThat(master.dbname()).isEmpty();
+        assertThat(master.username()).isEqualTo("admin");
+        assertThat(master.password()).isEqualTo("M4ster");
+        assertThat(master.toString()).doesNotContain("M4ster");
     }
 
     @Test
-    void parseLogin_withoutPassword_failsNamingTheKey() {
-        DatabaseSecret rotated = DatabaseSecret.parse(json(""));
+    void parseMaster_withItsOwnServer_keepsItsHostPortSslAndDatabase() {
+        MasterSecret master = MasterSecret.parse("{\"engine\":\"postgres\",\"host\":\"other.example.com\","
+                + "\"port\":5433,\"ssl\":false,\"dbname\":\"admin_db\",\"username\":\"admin\",\"password\":\"M4ster\"}");
 
-        assertThatThrownBy(() -> DatabaseSecret.parseLogin("{\"username\":\"admin\"}", rotated))
+        assertThat(master.host()).contains("other.example.com");
+        assertThat(master.port()).isEqualTo(OptionalInt.of(5433));
+        assertThat(master.ssl()).isEqualTo(SslMode.DISABLED);
+        assertThat(master.dbname()).contains("admin_db");
+        assertThat(master.engine()).contains("postgres");
+    }
+
+    @Test
+    void parseMaster_withoutPassword_failsNamingTheKey() {
+        assertThatThrownBy(() -> MasterSecret.parse("{\"username\":\"admin\"}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("key 'password' is missing");
+    }
+
+    @Test
+    void parseMaster_withAPortButNoHost_fails() {
+        assertThatThrownBy(() -> MasterSecret.parse("{\"username\":\"admin\",\"password\":\"M4ster\",\"port\":5432}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 'host' is missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"username", "host", "dbname"})
+    void parse_withAControlCharacterInAName_failsNamingTheKey(String key) {
+        String json = json(",\"dbname\":\"orders\"").replace("\"" + key + "\":\"", "\"" + key + "\":\"a\\u001b[2J");
+
+        assertThatThrownBy(() -> DatabaseSecret.parse(json)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key '" + key + "' contains a control character");
     }
 
     @Test

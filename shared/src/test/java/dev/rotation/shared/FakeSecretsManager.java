@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueReques
 import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 import software.amazon.awssdk.services.secretsmanager.model.UpdateSecretVersionStageRequest;
 import software.amazon.awssdk.services.secretsmanager.model.UpdateSecretVersionStageResponse;
 
@@ -36,6 +37,7 @@ final class FakeSecretsManager implements SecretsManagerClient {
 
     static final class FakeSecret {
         boolean rotationEnabled = true;
+        final Map<String, String> tags = new LinkedHashMap<>();
         final Map<String, String> values = new LinkedHashMap<>();
         final Map<String, List<String>> stages = new LinkedHashMap<>();
     }
@@ -134,8 +136,10 @@ final class FakeSecretsManager implements SecretsManagerClient {
                 stages.put(id, List.copyOf(labels));
             }
         });
+        List<Tag> tags = new ArrayList<>();
+        secret.tags.forEach((key, value) -> tags.add(Tag.builder().key(key).value(value).build()));
         return DescribeSecretResponse.builder().arn(request.secretId()).rotationEnabled(secret.rotationEnabled)
-                .versionIdsToStages(stages).build();
+                .versionIdsToStages(stages).tags(tags).build();
     }
 
     @Override

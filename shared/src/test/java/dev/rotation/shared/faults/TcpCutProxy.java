@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * the server executes it, and its answer is thrown away while both sockets are closed. The client
  * sees a broken connection and cannot know that the statement took effect. Plaintext connections
  * only (the pattern is matched on the wire bytes). Each cut happens once per {@link #arm}.
+ *
+ * <p>It also records every byte clients send, so a test playing a listener on the network path can
+ * tell what reached it ({@link #clientBytes()}).
  */
 public final class TcpCutProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -27,6 +30,8 @@ public final class TcpCutProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger cuts = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
     private volatile Pattern armed;
     private volatile boolean closed;
 
@@ -66,10 +71,23 @@ public final class TcpCutProxy implements AutoCloseable {
         return cuts.get();
     }
 
+    /** How many connections clients opened through the proxy. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Everything clients sent through the proxy so far, one byte per char (ISO-8859-1). */
+    public String clientBytes() {
+        synchronized (received) {
+            return received.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                connections.incrementAndGet();
                 Socket server = new Socket(targetHost, targetPort);
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
@@ -77,6 +95,9 @@ public final class TcpCutProxy implements AutoCloseable {
                 sockets.add(server);
                 AtomicBoolean cutOnAnswer = new AtomicBoolean();
                 pump("tcp-cut-proxy-up", client, server, chunk -> {
+                    synchronized (received) {
+                        received.writeBytes(chunk);
+                    }
                     Pattern pattern = armed;
                     if (pattern != null && pattern.matcher(new String(chunk, StandardCharsets.ISO_8859_1)).find()) {
                         armed = null;

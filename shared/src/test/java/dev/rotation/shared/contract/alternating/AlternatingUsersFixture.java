@@ -137,16 +137,15 @@ final class AlternatingUsersFixture implements AutoCloseable {
         return createSecret(TestJson.object().put("username", master).put("password", password).write());
     }
 
-    /** The master secret; its dbname names no database, so a rotation only works if the rotated secret's dbname wins. */
+    /** The master secret, naming its own server; without dbname the master logs in to the engine's administrative default. */
     TestJson masterSecret(String master, String password) {
         return TestJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
-                .put("username", master).put("password", password)
-                .put("dbname", "not_the_app_database");
+                .put("username", master).put("password", password).put("ssl", false);
     }
 
     TestJson appSecret(String username, String password, String masterArn) {
         return TestJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
-                .put("username", username).put("password", password).put("dbname", dbName)
+                .put("username", username).put("password", password).put("dbname", dbName).put("ssl", false)
                 .put("masterarn", masterArn).put("team", TestJson.raw("{\"owner\":\"payments\"}"));
     }
 

@@ -121,21 +121,6 @@ public abstract class AlternatingUsersRotationContract {
     }
 
     @Test
-    void rotation_withAMasterSecretOfOnlyUsernameAndPassword_usesTheRotatedSecretsServer() {
-        String base = AlternatingUsersFixture.unique("rdsm");
-        String password = fixture.newPassword();
-        fixture.newAppUser(base, password);
-        String masterArn = fixture.newUsernamePasswordOnlyMasterSecret(base);
-        String arn = fixture.createSecret(fixture.appSecret(base, password, masterArn).write());
-
-        fixture.rotateSuccessfully(arn);
-
-        DatabaseSecret now = fixture.current(arn);
-        assertThat(now.username()).isEqualTo(base + "_clone");
-        assertThat(fixture.canLogin(now)).isTrue();
-    }
-
-    @Test
     void rotation_objectsCreatedByEitherUser_remainUsableByTheOther() {
         String base = AlternatingUsersFixture.unique("obj");
         String password = fixture.newPassword();
