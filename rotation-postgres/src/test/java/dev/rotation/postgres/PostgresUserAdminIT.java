@@ -111,6 +111,20 @@ class PostgresUserAdminIT {
     }
 
     @Test
+    void literal_readsBackAsTheValue_withStandardConformingStringsOnAndOff() throws SQLException {
+        String value = "q\\'; SELECT 1; --\\\\'";
+        for (String setting : List.of("on", "off")) {
+            try (Statement s = session.createStatement()) {
+                s.execute("SET standard_conforming_strings = " + setting);
+                try (ResultSet rows = s.executeQuery("SELECT " + PostgresUserAdmin.literal(session, value))) {
+                    rows.next();
+                    assertThat(rows.getString(1)).as("with standard_conforming_strings=%s", setting).isEqualTo(value);
+                }
+            }
+        }
+    }
+
+    @Test
     void synchronizePrivileges_makesTheCloneActAsTheBaseRole() throws SQLException {
         prepareClone("Clone-Passw0rd-1");
 

@@ -15,11 +15,6 @@ class PostgresUserAdminTest {
     }
 
     @Test
-    void literal_doublesSingleQuotesAndKeepsBackslashes() {
-        assertThat(PostgresUserAdmin.literal("o'neil\\x")).isEqualTo("'o''neil\\x'");
-    }
-
-    @Test
     void quote_refusesNamesTheServerWouldTruncateOrCannotHold() {
         assertThatThrownBy(() -> PostgresUserAdmin.quote("é".repeat(32))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("63 bytes");

@@ -143,8 +143,8 @@ public final class Scenario {
             String master = "fm_" + FaultWorld.random(4);
             masterPassword = FaultWorld.newPassword();
             world.createMaster(master, masterPassword, username);
-            String masterJson = secret(world, master, masterPassword, host, port).dbname("not_the_app_database")
-                    .build().toJson();
+            // No dbname: the master logs in to its engine's administrative default, never the rotated secret's.
+            String masterJson = secret(world, master, masterPassword, host, port).build().toJson();
             masterArn = world.sm.createSecret(r -> r.name("faults/master-" + FaultWorld.random(4))
                     .secretString(masterJson)).arn();
         }

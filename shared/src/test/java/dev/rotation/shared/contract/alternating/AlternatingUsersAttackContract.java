@@ -3,6 +3,8 @@ package dev.rotation.shared.contract.alternating;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.secretsmanager.RotationOutcome;
+import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.shared.contract.TestJson;
 import dev.rotation.shared.faults.TcpCutProxy;
 import org.junit.jupiter.api.AfterEach;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
@@ -42,6 +44,58 @@ public abstract class AlternatingUsersAttackContract {
     @AfterEach
     void closeFixture() {
         fixture.close();
+    }
+
+    // ---- for engine-specific attacks in subclasses ---------------------------------------------
+
+    /** The server and the database this class's tests use. */
+    protected final TestDatabase database() {
+        return fixture.db;
+    }
+
+    protected final String databaseName() {
+        return dbName;
+    }
+
+    /** A new application user with rights on {@link #databaseName()} (dropped after the test, with its clone). */
+    protected final void newAppUser(String username, String password) {
+        fixture.newAppUser(username, password);
+    }
+
+    /** A new password, remembered for the leak checks. */
+    protected final String newPassword() {
+        return fixture.newPassword();
+    }
+
+    /** A master user for {@code appUser} and its secret naming its own server; returns the secret's ARN. */
+    protected final String newMasterSecret(String appUser) {
+        return fixture.newMasterSecret(appUser);
+    }
+
+    /** The application's secret on this class's database, with {@code ssl: false}. */
+    protected final TestJson appSecret(String username, String password, String masterArn) {
+        return fixture.appSecret(username, password, masterArn);
+    }
+
+    protected final String createSecret(String secretString) {
+        return fixture.createSecret(secretString);
+    }
+
+    protected final RotationOutcome rotate(String secretArn) {
+        return fixture.rotate(secretArn);
+    }
+
+    protected final String currentValue(String secretArn) {
+        return fixture.currentValue(secretArn);
+    }
+
+    /** The function's log lines and every password used so far: what no log line may contain. */
+    protected final void assertNoPasswordInLogs() {
+        String logs = String.join("\n", fixture.logLines);
+        int i = 0;
+        for (String password : fixture.passwords) {
+            assertThat(logs.contains(password)).as("a log line contains password #%d (not shown)", i++).isFalse();
+        }
     }
 
     /**
@@ -93,7 +147,15 @@ public abstract class AlternatingUsersAttackContract {
         }
     }
 
-    private String masterUserOf(String masterArn) {
+    /** Stores a new AWSCURRENT value of the master secret with {@code dbname} set. */
+    protected final void setMasterDatabase(String masterArn, String dbname) {
+        String json = fixture.sm.getSecretValue(r -> r.secretId(masterArn).versionStage("AWSCURRENT")).secretString();
+        String updated = json.substring(0, json.lastIndexOf('}')) + ",\"dbname\":\"" + dbname + "\"}";
+        fixture.sm.putSecretValue(r -> r.secretId(masterArn).secretString(updated));
+    }
+
+    /** The master secret's username. */
+    protected final String masterUserOf(String masterArn) {
         String json = fixture.sm.getSecretValue(r -> r.secretId(masterArn).versionStage("AWSCURRENT")).secretString();
         return JsonNode.parser().parse(json).asObject().get("username").asString();
     }
