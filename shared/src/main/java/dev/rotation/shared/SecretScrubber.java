@@ -1,6 +1,9 @@
 package dev.rotation.shared;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,15 +32,83 @@ final class SecretScrubber {
 
     private final Set<String> secrets = new LinkedHashSet<>();
 
-    /** Remembers a secret value, with the escaped forms it takes in JSON and SQL text. */
+    /** Fewer characters than this of a base64 form are not removed: too likely to occur by chance. */
+    static final int MIN_BASE64_FRAGMENT = 8;
+
+    /**
+     * Remembers a secret value, with the forms it takes in other text: escaped for JSON (the usual
+     * escapes, {@code \/}, and every non-alphanumeric character as a {@code \}{@code uXXXX} escape
+     * in either case), quoted for SQL, backslash-escaped, URL-encoded (form and path style, either hex
+     * case), and base64 (standard and URL-safe alphabets; whole, and the part of it that is the same
+     * wherever the value sits in a longer encoded text, such as {@code user:password} in a Basic
+     * authorization header). A fragment of a value (split across lines, truncated) is not recognised.
+     */
     synchronized void add(String secret) {
         if (secret == null || secret.isEmpty()) {
             return;
         }
         secrets.add(secret);
-        secrets.add(jsonEscaped(secret));
+        String json = jsonEscaped(secret);
+        secrets.add(json);
+        secrets.add(json.replace("/", "\\/"));
+        secrets.add(unicodeEscaped(secret, false));
+        secrets.add(unicodeEscaped(secret, true));
         secrets.add(secret.replace("'", "''"));
         secrets.add(secret.replace("\\", "\\\\").replace("'", "\\'").replace("\"", "\\\""));
+        String form = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        for (String encoded : List.of(form, form.replace("+", "%20"))) {
+            secrets.add(encoded);
+            secrets.add(lowerCaseHex(encoded));
+        }
+        addBase64Forms(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The base64 text of the value on its own (with and without padding), and for each of the three
+     * positions a value can start at within a longer encoded text, the characters that depend on the
+     * value's bytes only.
+     */
+    private void addBase64Forms(byte[] value) {
+        for (Base64.Encoder encoder : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
+            String whole = encoder.encodeToString(value);
+            if (whole.length() >= MIN_BASE64_FRAGMENT) {
+                secrets.add(whole);
+                secrets.add(whole.replace("=", ""));
+            }
+            for (int offset = 0; offset < 3; offset++) {
+                byte[] shifted = new byte[offset + value.length];
+                System.arraycopy(value, 0, shifted, offset, value.length);
+                String encoded = encoder.withoutPadding().encodeToString(shifted);
+                int first = (8 * offset + 5) / 6;
+                int end = 8 * (offset + value.length) / 6;
+                if (end - first >= MIN_BASE64_FRAGMENT) {
+                    secrets.add(encoded.substring(first, end));
+                }
+            }
+        }
+    }
+
+    private static String lowerCaseHex(String urlEncoded) {
+        StringBuilder out = new StringBuilder(urlEncoded);
+        for (int i = out.indexOf("%"); i >= 0 && i + 2 < out.length(); i = out.indexOf("%", i + 3)) {
+            out.setCharAt(i + 1, Character.toLowerCase(out.charAt(i + 1)));
+            out.setCharAt(i + 2, Character.toLowerCase(out.charAt(i + 2)));
+        }
+        return out.toString();
+    }
+
+    /** Every character but ASCII letters and digits as a backslash-u escape (what some JSON writers emit). */
+    private static String unicodeEscaped(String value, boolean upperCase) {
+        StringBuilder out = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            } else {
+                String hex = String.format(upperCase ? "%04X" : "%04x", (int) c);
+                out.append("\\u").append(hex);
+            }
+        }
+        return out.toString();
     }
 
     /** The text with every known secret value and every URL credential replaced by {@value #REDACTED}. */

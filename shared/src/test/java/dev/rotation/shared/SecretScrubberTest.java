@@ -60,4 +60,55 @@ class SecretScrubberTest {
                 .isEqualTo("Access denied for user 'app'@'10.0.0.1' (using password: YES)");
         assertThat(scrubber.scrub((String) null)).isNull();
     }
+
+    @Test
+    void scrub_replacesTheUrlEncodedForms() {
+        String secret = "Pw/with spaces&=?+%é";
+        scrubber.add(secret);
+        String form = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(scrubber.scrub("a=" + form + "&b=1")).isEqualTo("a=<redacted>&b=1");
+        assertThat(scrubber.scrub("/x/" + form.replace("+", "%20") + "/y")).isEqualTo("/x/<redacted>/y");
+        assertThat(scrubber.scrub("q=" + form.toLowerCase(java.util.Locale.ROOT).replace("pw", "Pw")))
+                .isEqualTo("q=<redacted>");
+    }
+
+    @Test
+    void scrub_replacesTheJsonEscapedForms() {
+        scrubber.add("a/b\"c<d>é");
+
+        assertThat(scrubber.scrub("{\"p\":\"a\\/b\\\"c<d>é\"}")).isEqualTo("{\"p\":\"<redacted>\"}");
+        assertThat(scrubber.scrub("{\"p\":\"a\\u002fb\\u0022c\\u003cd\\u003e\\u00e9\"}"))
+                .isEqualTo("{\"p\":\"<redacted>\"}");
+        assertThat(scrubber.scrub("{\"p\":\"a\\u002Fb\\u0022c\\u003Cd\\u003E\\u00E9\"}"))
+                .isEqualTo("{\"p\":\"<redacted>\"}");
+    }
+
+    @Test
+    void scrub_replacesTheBase64Forms_wholeAndInsideALongerEncodedText() {
+        String secret = "Sup3r-S3cret-Passw0rd";
+        scrubber.add(secret);
+        java.util.Base64.Encoder standard = java.util.Base64.getEncoder();
+        byte[] bytes = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(scrubber.scrub("value " + standard.encodeToString(bytes))).isEqualTo("value <redacted>");
+        assertThat(scrubber.scrub(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)))
+                .isEqualTo("<redacted>");
+        for (String prefix : java.util.List.of("app:", "ap:", "a:")) {
+            String header = "Authorization: Basic " + standard.encodeToString(
+                    (prefix + secret + "!").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String scrubbed = scrubber.scrub(header);
+            // 21 bytes are 28 base64 characters; all but the two or three shared with the neighbours go.
+            assertThat(scrubbed).as("behind %s", prefix).contains("<redacted>");
+            assertThat(header.length() - scrubbed.length()).as("characters removed behind %s", prefix)
+                    .isGreaterThanOrEqualTo(25 - "<redacted>".length());
+        }
+    }
+
+    @Test
+    void scrub_leavesShortBase64LookalikesOfShortSecretsAlone() {
+        scrubber.add("abc");
+
+        assertThat(scrubber.scrub("YWJj is short")).isEqualTo("YWJj is short");
+    }
 }
