@@ -67,7 +67,7 @@ public record ConnectionSettings(Duration connectTimeout, Duration queryTimeout,
         int connect = env.integer(CONNECT_TIMEOUT, 5, 1, 900);
         int query = env.integer(QUERY_TIMEOUT, 10, 1, 900);
         Optional<Path> caBundle = env.get(CA_BUNDLE).map(ConnectionSettings::caBundle);
-        boolean fallback = env.flag(ALLOW_PLAINTEXT_FALLBACK, true);
+        boolean fallback = env.flag(ALLOW_PLAINTEXT_FALLBACK, false);
         boolean publicKeyRetrieval = env.flag(ALLOW_PUBLIC_KEY_RETRIEVAL, false);
         return new ConnectionSettings(Duration.ofSeconds(connect), Duration.ofSeconds(query), caBundle, fallback,
                 publicKeyRetrieval);

@@ -11,8 +11,9 @@ import java.util.Set;
  * Logs in with a secret's credentials, applying the {@code ssl} rules on top of
  * {@link DatabaseEngine#connect}: {@link SslMode#REQUIRED} uses verified TLS only,
  * {@link SslMode#DISABLED} plaintext only, and {@link SslMode#PREFERRED} verified TLS, falling back
- * to plaintext only when the engine says the server offers no TLS at all, with a warning, and never
- * when {@code ALLOW_PLAINTEXT_FALLBACK=false}. A failed certificate or host verification never
+ * to plaintext only when the engine says the server offers no TLS at all and the deployer set
+ * {@code ALLOW_PLAINTEXT_FALLBACK=true}, with a warning: "no TLS here" is an answer anyone on the
+ * network path can forge. A failed certificate or host verification never
  * falls back. A server found to offer no TLS is remembered for the rest of the invocation (one
  * step): its later logins go straight to plaintext instead of probing again, which saves a
  * connection per login and repeats no warning.
@@ -87,13 +88,16 @@ public final class DatabaseLogin {
             throw failure(where + " over TLS", tlsFailure);
         }
         if (!settings.allowPlaintextFallback()) {
-            throw new RotationException("the server " + server + " offers no TLS, and "
-                    + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK + "=false forbids falling back to plaintext"
-                    + " (set the secret's ssl key to false to allow plaintext for this secret explicitly)");
+            throw new RotationException("the server " + server + " offers no TLS (or something on the network path"
+                    + " says so), and the secret has no ssl key; nothing was sent. Give the server TLS, or set the"
+                    + " secret's ssl key to false to use plaintext for this secret, or set "
+                    + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK + "=true to let every secret without an ssl key fall"
+                    + " back (open to a man in the middle)");
         }
-        log.warn("the server " + server + " offers no TLS; falling back to plaintext because the secret has no"
-                + " usable ssl key (set ssl to true to require TLS, or " + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK
-                + "=false to forbid the fallback)");
+        log.warn("the server " + server + " offers no TLS; falling back to plaintext because "
+                + ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK + "=true and the secret has no ssl key: anyone on the"
+                + " network path can forge that answer, so this is open to a man in the middle (set the secret's ssl"
+                + " key to true to require TLS)");
         serversWithoutTls.add(server);
         return attempt(secret, DatabaseEngine.Tls.DISABLED, where + " without TLS");
     }

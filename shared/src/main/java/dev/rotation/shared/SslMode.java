@@ -6,9 +6,9 @@ package dev.rotation.shared;
  */
 public enum SslMode {
     /**
-     * {@code ssl} absent or unreadable: try TLS with verification, and fall back to plaintext only
-     * when the server offers no TLS at all. The fallback is logged as a warning and can be forbidden
-     * with {@code ALLOW_PLAINTEXT_FALLBACK=false}.
+     * {@code ssl} absent or unreadable: TLS with verification. Only when the deployer sets
+     * {@code ALLOW_PLAINTEXT_FALLBACK=true} does a server that offers no TLS at all get plaintext,
+     * with a warning (that answer can be forged by a man in the middle).
      */
     PREFERRED,
     /** {@code ssl} is {@code true} or {@code "true"}: TLS with certificate and host verification only. */

@@ -24,6 +24,11 @@ class DatabaseLoginTest {
         return login(Map.of());
     }
 
+    /** A function whose deployer allowed the plaintext fallback. */
+    private DatabaseLogin loginWithFallback() {
+        return login(Map.of("ALLOW_PLAINTEXT_FALLBACK", "true"));
+    }
+
     private static DatabaseSecret secret(String ssl, String password) {
         return DatabaseSecret.parse("{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\""
                 + password + "\"" + (ssl == null ? "" : ",\"ssl\":" + ssl) + "}");
@@ -56,21 +61,21 @@ class DatabaseLoginTest {
     }
 
     @Test
-    void preferred_withoutTlsOffered_fallsBackToPlaintextWithWarning() {
+    void preferred_withoutTlsOffered_whenTheFallbackIsAllowed_fallsBackToPlaintextWithWarning() {
         database.offersTls = false;
 
-        assertThat(login().logsIn(secret("\"unreadable\"", "Right-Pw1"))).isTrue();
+        assertThat(loginWithFallback().logsIn(secret("\"unreadable\"", "Right-Pw1"))).isTrue();
 
         assertThat(database.attempts).containsExactly(new Attempt("app", Tls.VERIFY), new Attempt("app", Tls.DISABLED));
         assertThat(logLines).singleElement().satisfies(line -> assertThat(line)
-                .contains("\"level\":\"WARN\"", "offers no TLS; falling back to plaintext"));
+                .contains("\"level\":\"WARN\"", "offers no TLS; falling back to plaintext", "man in the middle"));
     }
 
     @Test
     void preferred_withoutTlsOffered_probesEachServerOncePerInvocation() {
         database.offersTls = false;
         database.withUser("other", "Other-Pw1");
-        DatabaseLogin login = login();
+        DatabaseLogin login = loginWithFallback();
 
         assertThat(login.logsIn(secret(null, "Right-Pw1"))).isTrue();
         assertThat(login.logsIn(DatabaseSecret.parse(
@@ -82,17 +87,28 @@ class DatabaseLoginTest {
         assertThat(logLines).singleElement().satisfies(line -> assertThat(line).contains("offers no TLS"));
         // A new invocation probes again: the server may have been given a certificate since.
         database.attempts.clear();
-        assertThat(login().logsIn(secret(null, "Right-Pw1"))).isTrue();
+        assertThat(loginWithFallback().logsIn(secret(null, "Right-Pw1"))).isTrue();
         assertThat(database.attempts).first().isEqualTo(new Attempt("app", Tls.VERIFY));
     }
 
     @Test
-    void preferred_withoutTlsOffered_whenFallbackForbidden_fails() {
+    void preferred_withoutTlsOffered_byDefault_failsAndSendsNothingInPlaintext() {
+        database.offersTls = false;
+
+        assertThatThrownBy(() -> login().open(secret(null, "Right-Pw1")))
+                .isInstanceOf(RotationException.class)
+                .hasMessageContaining("offers no TLS")
+                .hasMessageContaining("ALLOW_PLAINTEXT_FALLBACK=true");
+        assertThat(database.attempts).containsExactly(new Attempt("app", Tls.VERIFY));
+    }
+
+    @Test
+    void preferred_withoutTlsOffered_whenFallbackForbiddenExplicitly_fails() {
         database.offersTls = false;
 
         assertThatThrownBy(() -> login(Map.of("ALLOW_PLAINTEXT_FALLBACK", "false")).open(secret(null, "Right-Pw1")))
                 .isInstanceOf(RotationException.class)
-                .hasMessageContaining("offers no TLS, and ALLOW_PLAINTEXT_FALLBACK=false forbids");
+                .hasMessageContaining("offers no TLS");
         assertThat(database.attempts).containsExactly(new Attempt("app", Tls.VERIFY));
     }
 
@@ -117,7 +133,7 @@ class DatabaseLoginTest {
     void wrongPassword_afterFallback_isRefused() {
         database.offersTls = false;
 
-        assertThat(login().logsIn(secret(null, "Wrong-Pw1"))).isFalse();
+        assertThat(loginWithFallback().logsIn(secret(null, "Wrong-Pw1"))).isFalse();
     }
 
     @Test

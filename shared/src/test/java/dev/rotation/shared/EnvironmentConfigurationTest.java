@@ -23,7 +23,8 @@ class EnvironmentConfigurationTest {
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.queryTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.caBundle()).isEmpty();
-        assertThat(settings.allowPlaintextFallback()).isTrue();
+        assertThat(settings.allowPlaintextFallback()).isFalse();
+        assertThat(settings.allowPublicKeyRetrieval()).isFalse();
     }
 
     @Test
@@ -32,12 +33,14 @@ class EnvironmentConfigurationTest {
 
         ConnectionSettings settings = ConnectionSettings.fromEnvironment(Map.of(
                 "DB_CONNECT_TIMEOUT_SECONDS", "2", "DB_QUERY_TIMEOUT_SECONDS", " 30 ",
-                "DB_TLS_CA_BUNDLE", bundle.toString(), "ALLOW_PLAINTEXT_FALLBACK", "FALSE"));
+                "DB_TLS_CA_BUNDLE", bundle.toString(), "ALLOW_PLAINTEXT_FALLBACK", "FALSE",
+                "ALLOW_PUBLIC_KEY_RETRIEVAL", "yes"));
 
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.queryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.caBundle()).contains(bundle);
         assertThat(settings.allowPlaintextFallback()).isFalse();
+        assertThat(settings.allowPublicKeyRetrieval()).isTrue();
     }
 
     @Test

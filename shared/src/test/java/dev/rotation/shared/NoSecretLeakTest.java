@@ -31,7 +31,8 @@ class NoSecretLeakTest {
 
     private void run(String step, String token) {
         SingleUserRotationHandler handler =
-                new SingleUserRotationHandler(secretsManager, Map.of("LOG_LEVEL", "DEBUG"), database, output::add);
+                new SingleUserRotationHandler(secretsManager, Map.of("LOG_LEVEL", "DEBUG", "ALLOW_PLAINTEXT_FALLBACK", "true"),
+                        database, output::add);
         try {
             handler.handleRequest(new SecretsManagerRotationEvent(step, ARN, token, null), null);
         } catch (RuntimeException e) {

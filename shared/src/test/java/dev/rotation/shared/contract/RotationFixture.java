@@ -116,7 +116,11 @@ final class RotationFixture implements AutoCloseable {
 
     // ---- secrets -------------------------------------------------------------------------------
 
-    /** The secret an operator would store for {@code account}, with a nested unknown key that must survive. */
+    /**
+     * The secret an operator would store for {@code account}, with a nested unknown key that must
+     * survive, and {@code ssl: false}: the test servers offer no TLS unless a TLS test started one, and
+     * without the key the functions refuse plaintext.
+     */
     TestJson secretFor(Account account) {
         return TestJson.object()
                 .put("engine", db.engine())
@@ -125,6 +129,7 @@ final class RotationFixture implements AutoCloseable {
                 .put("username", account.username())
                 .put("password", account.password())
                 .put("dbname", dbName)
+                .put("ssl", false)
                 .put("team", TestJson.raw("{\"owner\":\"payments\",\"tags\":[1,\"two\",null]}"));
     }
 

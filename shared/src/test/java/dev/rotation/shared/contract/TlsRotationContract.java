@@ -78,7 +78,7 @@ public abstract class TlsRotationContract extends RotationContractBase {
             f.environment("DB_TLS_CA_BUNDLE", tls.caCertificate().toString());
             f.environment("ALLOW_PLAINTEXT_FALLBACK", "false");
             Account account = f.newAccount("tlspref");
-            String arn = f.createSecret(f.secretFor(account).put("host", "127.0.0.1").write());
+            String arn = f.createSecret(f.secretFor(account).without("ssl").put("host", "127.0.0.1").write());
 
             f.rotate(arn);
 
@@ -100,7 +100,7 @@ public abstract class TlsRotationContract extends RotationContractBase {
     void setSecret_withoutSslKey_andACaThatDidNotSignTheServer_failsWithoutFallingBack() {
         try (RotationFixture f = fixtureOn(tlsServer, tlsDbName)) {
             f.environment("DB_TLS_CA_BUNDLE", otherCa.caCertificate().toString());
-            assertSetSecretFailsChangingNothing(f, f.secretFor(f.newAccount("wrongcapref")).put("host", "127.0.0.1"),
+            assertSetSecretFailsChangingNothing(f, f.secretFor(f.newAccount("wrongcapref")).without("ssl").put("host", "127.0.0.1"),
                     "over TLS", VERIFICATION_FAILED);
             assertThat(f.logLines).noneMatch(line -> line.contains("falling back to plaintext"));
         }
@@ -122,9 +122,10 @@ public abstract class TlsRotationContract extends RotationContractBase {
     }
 
     @Test
-    void rotation_withoutSslKey_againstAServerWithoutTls_fallsBackToPlaintextWithAWarning() {
+    void rotation_withoutSslKey_againstAServerWithoutTls_whenTheDeployerAllowsIt_fallsBackToPlaintextWithAWarning() {
+        fixture.environment("ALLOW_PLAINTEXT_FALLBACK", "true");
         Account account = fixture.newAccount("fallback");
-        String arn = fixture.createSecret(fixture.secretFor(account).write());
+        String arn = fixture.createSecret(fixture.secretFor(account).without("ssl").write());
 
         fixture.rotate(arn);
 
@@ -134,9 +135,15 @@ public abstract class TlsRotationContract extends RotationContractBase {
     }
 
     @Test
+    void setSecret_withoutSslKey_againstAServerWithoutTls_byDefault_failsNamingTheSetting() {
+        assertSetSecretFailsChangingNothing(fixture, fixture.secretFor(fixture.newAccount("defaultnofallback")).without("ssl"),
+                "ALLOW_PLAINTEXT_FALLBACK=true");
+    }
+
+    @Test
     void setSecret_withoutSslKey_againstAServerWithoutTls_whenFallbackIsForbidden_failsNamingTheSetting() {
         fixture.environment("ALLOW_PLAINTEXT_FALLBACK", "false");
-        assertSetSecretFailsChangingNothing(fixture, fixture.secretFor(fixture.newAccount("nofallback")),
+        assertSetSecretFailsChangingNothing(fixture, fixture.secretFor(fixture.newAccount("nofallback")).without("ssl"),
                 "ALLOW_PLAINTEXT_FALLBACK");
     }
 
