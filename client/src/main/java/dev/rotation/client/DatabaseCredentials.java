@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -67,13 +66,15 @@ public final class DatabaseCredentials {
         }
     }
 
-    /** The secret's {@code ssl} key, read the way the reference rotation functions read it. */
+    /**
+     * The secret's {@code ssl} key. Unlike the rotation functions, which may fall back to plaintext for a
+     * secret without {@code ssl} (and log it), an application never downgrades on its own: only an explicit
+     * {@code false} means plaintext.
+     */
     public enum Ssl {
-        /** {@code ssl} absent or unreadable: TLS when the server offers it, else plaintext. */
-        PREFERRED,
-        /** {@code ssl: true}: TLS only, with certificate and host name verification. */
+        /** {@code ssl} true, absent or unreadable: TLS only, with certificate and host name verification. */
         REQUIRED,
-        /** {@code ssl: false}: plaintext only. */
+        /** {@code ssl: false} or {@code "false"}: plaintext only. */
         DISABLED
     }
 
@@ -162,13 +163,8 @@ public final class DatabaseCredentials {
     }
 
     private static Ssl ssl(Object value) {
-        if (Boolean.TRUE.equals(value) || "true".equalsIgnoreCase(String.valueOf(value).strip())) {
-            return Ssl.REQUIRED;
-        }
-        if (Boolean.FALSE.equals(value) || "false".equalsIgnoreCase(String.valueOf(value).strip())) {
-            return Ssl.DISABLED;
-        }
-        return Ssl.PREFERRED;
+        boolean off = Boolean.FALSE.equals(value) || "false".equalsIgnoreCase(String.valueOf(value).strip());
+        return off ? Ssl.DISABLED : Ssl.REQUIRED;
     }
 
     /** Rejects hosts that would smuggle URL parameters ({@code ?sslMode=DISABLED}) or more hosts into the URL. */
@@ -217,7 +213,8 @@ public final class DatabaseCredentials {
     }
 
     /**
-     * The JDBC URL, without credentials or TLS settings (those go in the connection properties):
+     * The JDBC URL, without credentials or TLS settings (those go in the connection properties, see
+     * {@link SecretsManagerDataSource}):
      * {@code jdbc:mysql://host:port/[dbname]} for MySQL, Aurora MySQL and MariaDB,
      * {@code jdbc:postgresql://host:port/dbname} for PostgreSQL, where a missing {@code dbname}
      * means {@code postgres}, as in the reference rotation functions.
@@ -228,35 +225,6 @@ public final class DatabaseCredentials {
         // Both drivers URL-decode the database name, so any character survives.
         String path = URLEncoder.encode(db, StandardCharsets.UTF_8).replace("+", "%20");
         return engine.urlPrefix + h + ":" + port + "/" + path;
-    }
-
-    /**
-     * The driver properties for a login: {@code extra} first, then the TLS mode from {@code ssl}
-     * unless {@code extra} sets one, then user and password (always from the secret).
-     */
-    Properties connectionProperties(Properties extra) {
-        Properties props = new Properties();
-        if (extra != null) {
-            extra.stringPropertyNames().forEach(name -> props.setProperty(name, extra.getProperty(name)));
-        }
-        if (engine == Engine.MYSQL) {
-            if (!props.containsKey("sslMode") && !props.containsKey("useSSL") && !props.containsKey("requireSSL")) {
-                props.setProperty("sslMode", switch (ssl) {
-                    case REQUIRED -> "VERIFY_IDENTITY";
-                    case DISABLED -> "DISABLED";
-                    case PREFERRED -> "PREFERRED";
-                });
-            }
-        } else if (!props.containsKey("sslmode") && !props.containsKey("ssl")) {
-            props.setProperty("sslmode", switch (ssl) {
-                case REQUIRED -> "verify-full";
-                case DISABLED -> "disable";
-                case PREFERRED -> "prefer";
-            });
-        }
-        props.setProperty("user", username);
-        props.setProperty("password", password);
-        return props;
     }
 
     /** Same engine, server, database, user and password. */

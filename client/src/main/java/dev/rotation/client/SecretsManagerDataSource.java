@@ -1,6 +1,7 @@
 package dev.rotation.client;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -35,7 +36,13 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * </ol>
  * Once pending credentials have logged in, later connections use them first for as long as AWSCURRENT
  * still names the refused version, so the rotation window costs one request, not one per connection.
- * Other errors (server down, timeouts) are thrown at once, unchanged.
+ * Other errors (server down, timeouts, TLS failures) are thrown at once, unchanged.
+ *
+ * <p>TLS is verified unless the secret says {@code "ssl": false}: {@code ssl} true or absent means
+ * MySQL/MariaDB {@code sslMode=VERIFY_IDENTITY} and PostgreSQL {@code sslmode=verify-full}, trusting the
+ * JVM's trust store, or only the CAs of {@link Builder#caBundle(Path)}. There is no "preferred" mode:
+ * a server (or a man in the middle) that offers no TLS, or a certificate that does not verify, fails the
+ * connection before any credential is sent.
  *
  * <p>Works as the underlying DataSource of a pool, e.g. HikariCP ({@code config.setDataSource(ds)},
  * with no username or password set on the pool). No password appears in {@code toString()},
@@ -53,6 +60,7 @@ public final class SecretsManagerDataSource implements DataSource {
     private final String secretId;
     private final SecretCache cache;
     private final Properties connectionProperties;
+    private final TlsSettings tls;
     private final RetryPolicy retryPolicy;
     private final JdbcConnector connector;
     private final Sleeper sleeper;
@@ -72,6 +80,7 @@ public final class SecretsManagerDataSource implements DataSource {
         this.secretId = b.secretId;
         this.cache = b.cache;
         this.connectionProperties = b.connectionProperties;
+        this.tls = new TlsSettings(b.caBundle, b.allowPublicKeyRetrieval);
         this.retryPolicy = b.retryPolicy;
         this.connector = b.connector;
         this.sleeper = b.sleeper;
@@ -187,8 +196,12 @@ public final class SecretsManagerDataSource implements DataSource {
         }
     }
 
-    private Properties properties(DatabaseCredentials credentials) {
-        Properties props = credentials.connectionProperties(connectionProperties);
+    /** The application's properties, then TLS from the secret and the builder, timeout, user and password. */
+    private Properties properties(DatabaseCredentials credentials) throws SQLException {
+        Properties props = new Properties();
+        connectionProperties.stringPropertyNames()
+                .forEach(name -> props.setProperty(name, connectionProperties.getProperty(name)));
+        tls.apply(credentials, props);
         int timeout = loginTimeoutSeconds;
         if (timeout > 0) {
             // Honour the pool's login timeout unless the application set the driver's own.
@@ -198,6 +211,8 @@ public final class SecretsManagerDataSource implements DataSource {
                 props.putIfAbsent("loginTimeout", String.valueOf(timeout));
             }
         }
+        props.setProperty("user", credentials.username());
+        props.setProperty("password", credentials.password());
         return props;
     }
 
@@ -289,7 +304,7 @@ public final class SecretsManagerDataSource implements DataSource {
 
     @Override
     public String toString() {
-        return "SecretsManagerDataSource{secretId=" + secretId + ", retryPolicy=" + retryPolicy + "}";
+        return "SecretsManagerDataSource{secretId=" + secretId + ", retryPolicy=" + retryPolicy + ", tls=" + tls + "}";
     }
 
     /** Settings for a {@link SecretsManagerDataSource}. */
@@ -297,6 +312,8 @@ public final class SecretsManagerDataSource implements DataSource {
         private String secretId;
         private SecretCache cache;
         private Properties connectionProperties = new Properties();
+        private CaBundle caBundle;
+        private boolean allowPublicKeyRetrieval;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private JdbcConnector connector = JdbcConnector.driverManager();
         private Sleeper sleeper = Sleeper.system();
@@ -324,9 +341,14 @@ public final class SecretsManagerDataSource implements DataSource {
         }
 
         /**
-         * Extra driver properties, e.g. {@code connectTimeout} or TLS trust settings. They take precedence
-         * over the TLS mode derived from the secret's {@code ssl} key; {@code user} and {@code password}
-         * always come from the secret. Copied.
+         * Extra driver properties, e.g. {@code socketTimeout} or a client certificate. {@code user} and
+         * {@code password} always come from the secret. Copied.
+         *
+         * @throws IllegalArgumentException naming the property if it would choose the TLS mode, the trusted
+         *     CAs or how the server is verified ({@code sslMode}, {@code useSSL}, {@code sslmode},
+         *     {@code sslfactory}, {@code sslrootcert}, {@code trustCertificateKeyStoreUrl},
+         *     {@code allowPublicKeyRetrieval}, ...): those come from the secret's {@code ssl} key,
+         *     {@link #caBundle(Path)} and {@link #allowPublicKeyRetrieval(boolean)} only
          */
         public Builder connectionProperties(Properties properties) {
             Properties copy = new Properties();
@@ -335,7 +357,30 @@ public final class SecretsManagerDataSource implements DataSource {
             }
             copy.remove("user");
             copy.remove("password");
+            TlsSettings.checkNotSetIn(copy);
             this.connectionProperties = copy;
+            return this;
+        }
+
+        /**
+         * Trust only the CA certificates in this PEM file (e.g. the RDS bundle of the region) to verify the
+         * server's certificate, instead of the JVM's trust store. Read now, and again when it changes.
+         *
+         * @throws IllegalArgumentException naming the path if it holds no readable PEM certificate
+         */
+        public Builder caBundle(Path pemBundle) {
+            this.caBundle = CaBundle.of(Objects.requireNonNull(pemBundle, "pemBundle"));
+            return this;
+        }
+
+        /**
+         * Lets Connector/J fetch the server's RSA public key, which MySQL 8's {@code caching_sha2_password}
+         * needs to send the password without TLS; it matters only for secrets with {@code "ssl": false}.
+         * Off by default: over plaintext a man in the middle can hand over his own key and so read the
+         * password. Prefer TLS, or a server account with a plugin that needs no key.
+         */
+        public Builder allowPublicKeyRetrieval(boolean allow) {
+            this.allowPublicKeyRetrieval = allow;
             return this;
         }
 

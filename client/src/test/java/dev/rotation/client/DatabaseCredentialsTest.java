@@ -3,7 +3,6 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class DatabaseCredentialsTest {
@@ -47,23 +46,17 @@ class DatabaseCredentialsTest {
     }
 
     @Test
-    void connectionProperties_carryCredentialsAndTlsModeFromSsl() {
-        DatabaseCredentials mysql = DatabaseCredentials.fromJson(
-                "{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":\"true\"}");
-        DatabaseCredentials pgOff = DatabaseCredentials.fromJson(
-                "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":false}");
-        DatabaseCredentials pgAbsent = DatabaseCredentials.fromJson(
-                "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":\"maybe\"}");
-        Properties extra = new Properties();
-        extra.setProperty("sslmode", "require");
-        extra.setProperty("password", "not-this");
-
-        assertThat(mysql.connectionProperties(null)).containsEntry("sslMode", "VERIFY_IDENTITY")
-                .containsEntry("user", "app").containsEntry("password", "pw");
-        assertThat(pgOff.connectionProperties(null)).containsEntry("sslmode", "disable");
-        assertThat(pgAbsent.connectionProperties(null)).containsEntry("sslmode", "prefer");
-        assertThat(pgAbsent.connectionProperties(extra)).containsEntry("sslmode", "require")
-                .containsEntry("password", "pw");
+    void ssl_isRequiredUnlessTheSecretSaysFalse() {
+        String base = "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\"";
+        for (String ssl : new String[] {"", ",\"ssl\":true", ",\"ssl\":\"TRUE\"", ",\"ssl\":\"maybe\"", ",\"ssl\":null",
+            ",\"ssl\":0"}) {
+            assertThat(DatabaseCredentials.fromJson(base + ssl + "}").ssl()).as(ssl)
+                    .isEqualTo(DatabaseCredentials.Ssl.REQUIRED);
+        }
+        for (String ssl : new String[] {",\"ssl\":false", ",\"ssl\":\"false\"", ",\"ssl\":\" False \""}) {
+            assertThat(DatabaseCredentials.fromJson(base + ssl + "}").ssl()).as(ssl)
+                    .isEqualTo(DatabaseCredentials.Ssl.DISABLED);
+        }
     }
 
     @Test

@@ -253,6 +253,16 @@ class SecretsManagerDataSourceTest {
     }
 
     @Test
+    void connectionProperties_thatWouldChangeTls_areRefusedNamingTheProperty() {
+        java.util.Properties downgrade = new java.util.Properties();
+        downgrade.setProperty("sslmode", "prefer");
+
+        assertThatThrownBy(() -> SecretsManagerDataSource.builder().connectionProperties(downgrade))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'sslmode'")
+                .hasMessageContaining("caBundle");
+    }
+
+    @Test
     void getConnection_withUsernameAndPassword_isNotSupported() {
         assertThatThrownBy(() -> ds.getConnection("app", OLD)).isInstanceOf(SQLFeatureNotSupportedException.class)
                 .hasMessageNotContaining(OLD);
