@@ -3,6 +3,8 @@ package dev.rotation.client;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -169,7 +171,7 @@ public final class DatabaseCredentials {
 
     /** Rejects hosts that would smuggle URL parameters ({@code ?sslMode=DISABLED}) or more hosts into the URL. */
     private static void checkHost(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String h = bare(host);
         boolean ok = h.contains(":") ? IPV6.matcher(h).matches() && h.indexOf(':') != h.lastIndexOf(':')
                 : HOST_NAME.matcher(h).matches();
         if (!ok) {
@@ -225,6 +227,34 @@ public final class DatabaseCredentials {
         // Both drivers URL-decode the database name, so any character survives.
         String path = URLEncoder.encode(db, StandardCharsets.UTF_8).replace("+", "%20");
         return engine.urlPrefix + h + ":" + port + "/" + path;
+    }
+
+    /**
+     * The names of what makes {@code other} a different server than this one, or that would turn TLS off:
+     * {@code engine} (family, so mysql and mariadb are one), {@code host} (case-insensitive), {@code port}
+     * (after defaulting) and {@code ssl} (when this requires TLS and {@code other} disables it). Empty when
+     * {@code other} may be tried in place of this. Names only, never values.
+     */
+    List<String> differencesFrom(DatabaseCredentials other) {
+        List<String> differences = new ArrayList<>();
+        if (engine != other.engine) {
+            differences.add("engine");
+        }
+        if (!bare(host).equalsIgnoreCase(bare(other.host))) {
+            differences.add("host");
+        }
+        if (port != other.port) {
+            differences.add("port");
+        }
+        if (ssl == Ssl.REQUIRED && other.ssl == Ssl.DISABLED) {
+            differences.add("ssl");
+        }
+        return differences;
+    }
+
+    /** An IPv6 literal without the brackets a secret may or may not put around it. */
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** Same engine, server, database, user and password. */

@@ -1,6 +1,7 @@
 package dev.rotation.client;
 
 import java.io.PrintWriter;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,6 +10,7 @@ import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,7 +33,12 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *   <li>checks at once whether {@code AWSCURRENT} moved (one request shared by all threads that failed
  *       together) and tries the new current credentials;</li>
  *   <li>then tries {@code AWSPENDING}: during single-user rotation, between setSecret and finishSecret,
- *       the database already holds the pending password while AWSCURRENT still holds the old one;</li>
+ *       the database already holds the pending password while AWSCURRENT still holds the old one. Only
+ *       if the pending version names the same server as the current one (engine family, host ignoring
+ *       case, port after defaulting to 3306/5432) and does not turn TLS off: a rotation never changes
+ *       these, and whoever can write a pending version must not be able to send the application's
+ *       logins and data to another server. A pending version that differs is skipped, counted in
+ *       {@link DataSourceMetrics#pendingIgnored()} and logged once (field names only);</li>
  *   <li>if neither logs in, waits a bounded, jittered delay and repeats ({@link RetryPolicy}).</li>
  * </ol>
  * Once pending credentials have logged in, later connections use them first for as long as AWSCURRENT
@@ -57,6 +64,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * }</pre>
  */
 public final class SecretsManagerDataSource implements DataSource {
+    private static final System.Logger LOG = System.getLogger(SecretsManagerDataSource.class.getName());
+
     private final String secretId;
     private final SecretCache cache;
     private final Properties connectionProperties;
@@ -67,6 +76,8 @@ public final class SecretsManagerDataSource implements DataSource {
     private final DoubleSupplier jitter;
     private final DataSourceMetrics.Counters counters = new DataSourceMetrics.Counters();
     private volatile Bridge bridge;
+    /** The last pending version skipped, so that each is logged once. */
+    private volatile String ignoredPendingVersion;
     private volatile int loginTimeoutSeconds;
     private volatile PrintWriter logWriter;
 
@@ -145,7 +156,8 @@ public final class SecretsManagerDataSource implements DataSource {
             }
             SecretCache.State checked = state;
             Optional<CachedSecret> pending = secrets(() -> cache.pending(secretId, checked));
-            if (pending.isPresent() && !refused.contains(pending.get().versionId())) {
+            if (pending.isPresent() && !refused.contains(pending.get().versionId())
+                    && sameServer(current, pending.get())) {
                 connection = login.attempt(pending.get(), refused);
                 if (connection != null) {
                     // The rotation window: remember what works until AWSCURRENT moves.
@@ -161,6 +173,31 @@ public final class SecretsManagerDataSource implements DataSource {
                 + " rounds of retries", last.getSQLState(), last.getErrorCode(), last);
     }
 
+    /** Whether {@code pending} may be tried instead of {@code current}; if not, counts and logs it. */
+    private boolean sameServer(CachedSecret current, CachedSecret pending) throws SQLException {
+        List<String> differences = credentials(current).differencesFrom(credentials(pending));
+        if (differences.isEmpty()) {
+            return true;
+        }
+        counters.pendingIgnored.increment();
+        if (!pending.versionId().equals(ignoredPendingVersion)) {
+            ignoredPendingVersion = pending.versionId();
+            LOG.log(Level.WARNING, "Secret ''{0}'': not trying its AWSPENDING version {1} after a refused login, "
+                    + "because it differs from AWSCURRENT in {2}; a rotation never changes these",
+                    secretId, pending.versionId(), String.join(", ", differences));
+        }
+        return false;
+    }
+
+    private DatabaseCredentials credentials(CachedSecret secret) throws SQLException {
+        try {
+            return secret.databaseCredentials();
+        } catch (IllegalArgumentException e) {
+            throw new SQLInvalidAuthorizationSpecException("secret '" + secretId + "' holds no usable database "
+                    + "credentials: " + e.getMessage(), "28000");
+        }
+    }
+
     /** The logins of one getConnection call. */
     private final class Login {
         SQLException lastRefusal;
@@ -169,13 +206,7 @@ public final class SecretsManagerDataSource implements DataSource {
 
         /** A connection, or null if the database refused these credentials as an authentication failure. */
         Connection attempt(CachedSecret secret, Set<String> refused) throws SQLException {
-            DatabaseCredentials credentials;
-            try {
-                credentials = secret.databaseCredentials();
-            } catch (IllegalArgumentException e) {
-                throw new SQLInvalidAuthorizationSpecException("secret '" + secretId + "' holds no usable database "
-                        + "credentials: " + e.getMessage(), "28000");
-            }
+            DatabaseCredentials credentials = credentials(secret);
             counters.attempts.increment();
             if (firstDone) {
                 counters.retries.increment();
@@ -284,9 +315,13 @@ public final class SecretsManagerDataSource implements DataSource {
         return loginTimeoutSeconds;
     }
 
+    /**
+     * The parent of the {@link System.Logger} this data source logs to, which is a java.util.logging
+     * logger unless the application installed another {@code System.LoggerFinder}.
+     */
     @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("SecretsManagerDataSource does not log through java.util.logging");
+    public Logger getParentLogger() {
+        return Logger.getLogger(SecretsManagerDataSource.class.getPackageName());
     }
 
     @Override

@@ -60,6 +60,25 @@ class DatabaseCredentialsTest {
     }
 
     @Test
+    void differencesFrom_namesEngineFamilyHostPortAndTlsDowngradeOnly() {
+        DatabaseCredentials current = DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"Db.Example\","
+                + "\"username\":\"app\",\"password\":\"old\"}");
+
+        assertThat(current.differencesFrom(DatabaseCredentials.fromJson("{\"engine\":\"mariadb\",\"host\":\"db.example\","
+                + "\"port\":3306,\"username\":\"app_clone\",\"password\":\"new\",\"dbname\":\"x\"}"))).isEmpty();
+        assertThat(current.differencesFrom(DatabaseCredentials.fromJson("{\"engine\":\"aurora-postgresql\","
+                + "\"host\":\"other.example\",\"port\":3307,\"username\":\"app\",\"password\":\"new\","
+                + "\"ssl\":false}"))).containsExactly("engine", "host", "port", "ssl");
+        DatabaseCredentials plaintext = DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"db.example\","
+                + "\"username\":\"app\",\"password\":\"old\",\"ssl\":false}");
+        assertThat(plaintext.differencesFrom(current)).as("turning TLS on").isEmpty();
+        DatabaseCredentials v6 = DatabaseCredentials.fromJson(
+                "{\"engine\":\"postgres\",\"host\":\"[::1]\",\"username\":\"app\",\"password\":\"p\"}");
+        assertThat(v6.differencesFrom(DatabaseCredentials.fromJson(
+                "{\"engine\":\"postgres\",\"host\":\"::1\",\"username\":\"app\",\"password\":\"p\"}"))).isEmpty();
+    }
+
+    @Test
     void fromJson_rejectsMissingOrBadKeysWithoutShowingTheSecret() {
         assertThatThrownBy(() -> DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"u\"}"))
                 .hasMessageContaining("'password'");
