@@ -3,11 +3,12 @@ package dev.rotation.client;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -67,13 +68,15 @@ public final class DatabaseCredentials {
         }
     }
 
-    /** The secret's {@code ssl} key, read the way the reference rotation functions read it. */
+    /**
+     * The secret's {@code ssl} key. Unlike the rotation functions, which may fall back to plaintext for a
+     * secret without {@code ssl} (and log it), an application never downgrades on its own: only an explicit
+     * {@code false} means plaintext.
+     */
     public enum Ssl {
-        /** {@code ssl} absent or unreadable: TLS when the server offers it, else plaintext. */
-        PREFERRED,
-        /** {@code ssl: true}: TLS only, with certificate and host name verification. */
+        /** {@code ssl} true, absent or unreadable: TLS only, with certificate and host name verification. */
         REQUIRED,
-        /** {@code ssl: false}: plaintext only. */
+        /** {@code ssl: false} or {@code "false"}: plaintext only. */
         DISABLED
     }
 
@@ -162,18 +165,13 @@ public final class DatabaseCredentials {
     }
 
     private static Ssl ssl(Object value) {
-        if (Boolean.TRUE.equals(value) || "true".equalsIgnoreCase(String.valueOf(value).strip())) {
-            return Ssl.REQUIRED;
-        }
-        if (Boolean.FALSE.equals(value) || "false".equalsIgnoreCase(String.valueOf(value).strip())) {
-            return Ssl.DISABLED;
-        }
-        return Ssl.PREFERRED;
+        boolean off = Boolean.FALSE.equals(value) || "false".equalsIgnoreCase(String.valueOf(value).strip());
+        return off ? Ssl.DISABLED : Ssl.REQUIRED;
     }
 
     /** Rejects hosts that would smuggle URL parameters ({@code ?sslMode=DISABLED}) or more hosts into the URL. */
     private static void checkHost(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String h = bare(host);
         boolean ok = h.contains(":") ? IPV6.matcher(h).matches() && h.indexOf(':') != h.lastIndexOf(':')
                 : HOST_NAME.matcher(h).matches();
         if (!ok) {
@@ -217,7 +215,8 @@ public final class DatabaseCredentials {
     }
 
     /**
-     * The JDBC URL, without credentials or TLS settings (those go in the connection properties):
+     * The JDBC URL, without credentials or TLS settings (those go in the connection properties, see
+     * {@link SecretsManagerDataSource}):
      * {@code jdbc:mysql://host:port/[dbname]} for MySQL, Aurora MySQL and MariaDB,
      * {@code jdbc:postgresql://host:port/dbname} for PostgreSQL, where a missing {@code dbname}
      * means {@code postgres}, as in the reference rotation functions.
@@ -231,32 +230,31 @@ public final class DatabaseCredentials {
     }
 
     /**
-     * The driver properties for a login: {@code extra} first, then the TLS mode from {@code ssl}
-     * unless {@code extra} sets one, then user and password (always from the secret).
+     * The names of what makes {@code other} a different server than this one, or that would turn TLS off:
+     * {@code engine} (family, so mysql and mariadb are one), {@code host} (case-insensitive), {@code port}
+     * (after defaulting) and {@code ssl} (when this requires TLS and {@code other} disables it). Empty when
+     * {@code other} may be tried in place of this. Names only, never values.
      */
-    Properties connectionProperties(Properties extra) {
-        Properties props = new Properties();
-        if (extra != null) {
-            extra.stringPropertyNames().forEach(name -> props.setProperty(name, extra.getProperty(name)));
+    List<String> differencesFrom(DatabaseCredentials other) {
+        List<String> differences = new ArrayList<>();
+        if (engine != other.engine) {
+            differences.add("engine");
         }
-        if (engine == Engine.MYSQL) {
-            if (!props.containsKey("sslMode") && !props.containsKey("useSSL") && !props.containsKey("requireSSL")) {
-                props.setProperty("sslMode", switch (ssl) {
-                    case REQUIRED -> "VERIFY_IDENTITY";
-                    case DISABLED -> "DISABLED";
-                    case PREFERRED -> "PREFERRED";
-                });
-            }
-        } else if (!props.containsKey("sslmode") && !props.containsKey("ssl")) {
-            props.setProperty("sslmode", switch (ssl) {
-                case REQUIRED -> "verify-full";
-                case DISABLED -> "disable";
-                case PREFERRED -> "prefer";
-            });
+        if (!bare(host).equalsIgnoreCase(bare(other.host))) {
+            differences.add("host");
         }
-        props.setProperty("user", username);
-        props.setProperty("password", password);
-        return props;
+        if (port != other.port) {
+            differences.add("port");
+        }
+        if (ssl == Ssl.REQUIRED && other.ssl == Ssl.DISABLED) {
+            differences.add("ssl");
+        }
+        return differences;
+    }
+
+    /** An IPv6 literal without the brackets a secret may or may not put around it. */
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** Same engine, server, database, user and password. */

@@ -1,6 +1,8 @@
 package dev.rotation.client;
 
 import java.io.PrintWriter;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -8,6 +10,7 @@ import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -30,12 +33,23 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *   <li>checks at once whether {@code AWSCURRENT} moved (one request shared by all threads that failed
  *       together) and tries the new current credentials;</li>
  *   <li>then tries {@code AWSPENDING}: during single-user rotation, between setSecret and finishSecret,
- *       the database already holds the pending password while AWSCURRENT still holds the old one;</li>
+ *       the database already holds the pending password while AWSCURRENT still holds the old one. Only
+ *       if the pending version names the same server as the current one (engine family, host ignoring
+ *       case, port after defaulting to 3306/5432) and does not turn TLS off: a rotation never changes
+ *       these, and whoever can write a pending version must not be able to send the application's
+ *       logins and data to another server. A pending version that differs is skipped, counted in
+ *       {@link DataSourceMetrics#pendingIgnored()} and logged once (field names only);</li>
  *   <li>if neither logs in, waits a bounded, jittered delay and repeats ({@link RetryPolicy}).</li>
  * </ol>
  * Once pending credentials have logged in, later connections use them first for as long as AWSCURRENT
  * still names the refused version, so the rotation window costs one request, not one per connection.
- * Other errors (server down, timeouts) are thrown at once, unchanged.
+ * Other errors (server down, timeouts, TLS failures) are thrown at once, unchanged.
+ *
+ * <p>TLS is verified unless the secret says {@code "ssl": false}: {@code ssl} true or absent means
+ * MySQL/MariaDB {@code sslMode=VERIFY_IDENTITY} and PostgreSQL {@code sslmode=verify-full}, trusting the
+ * JVM's trust store, or only the CAs of {@link Builder#caBundle(Path)}. There is no "preferred" mode:
+ * a server (or a man in the middle) that offers no TLS, or a certificate that does not verify, fails the
+ * connection before any credential is sent.
  *
  * <p>Works as the underlying DataSource of a pool, e.g. HikariCP ({@code config.setDataSource(ds)},
  * with no username or password set on the pool). No password appears in {@code toString()},
@@ -50,15 +64,20 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * }</pre>
  */
 public final class SecretsManagerDataSource implements DataSource {
+    private static final System.Logger LOG = System.getLogger(SecretsManagerDataSource.class.getName());
+
     private final String secretId;
     private final SecretCache cache;
     private final Properties connectionProperties;
+    private final TlsSettings tls;
     private final RetryPolicy retryPolicy;
     private final JdbcConnector connector;
     private final Sleeper sleeper;
     private final DoubleSupplier jitter;
     private final DataSourceMetrics.Counters counters = new DataSourceMetrics.Counters();
     private volatile Bridge bridge;
+    /** The last pending version skipped, so that each is logged once. */
+    private volatile String ignoredPendingVersion;
     private volatile int loginTimeoutSeconds;
     private volatile PrintWriter logWriter;
 
@@ -72,6 +91,7 @@ public final class SecretsManagerDataSource implements DataSource {
         this.secretId = b.secretId;
         this.cache = b.cache;
         this.connectionProperties = b.connectionProperties;
+        this.tls = new TlsSettings(b.caBundle, b.allowPublicKeyRetrieval);
         this.retryPolicy = b.retryPolicy;
         this.connector = b.connector;
         this.sleeper = b.sleeper;
@@ -136,7 +156,8 @@ public final class SecretsManagerDataSource implements DataSource {
             }
             SecretCache.State checked = state;
             Optional<CachedSecret> pending = secrets(() -> cache.pending(secretId, checked));
-            if (pending.isPresent() && !refused.contains(pending.get().versionId())) {
+            if (pending.isPresent() && !refused.contains(pending.get().versionId())
+                    && sameServer(current, pending.get())) {
                 connection = login.attempt(pending.get(), refused);
                 if (connection != null) {
                     // The rotation window: remember what works until AWSCURRENT moves.
@@ -152,6 +173,31 @@ public final class SecretsManagerDataSource implements DataSource {
                 + " rounds of retries", last.getSQLState(), last.getErrorCode(), last);
     }
 
+    /** Whether {@code pending} may be tried instead of {@code current}; if not, counts and logs it. */
+    private boolean sameServer(CachedSecret current, CachedSecret pending) throws SQLException {
+        List<String> differences = credentials(current).differencesFrom(credentials(pending));
+        if (differences.isEmpty()) {
+            return true;
+        }
+        counters.pendingIgnored.increment();
+        if (!pending.versionId().equals(ignoredPendingVersion)) {
+            ignoredPendingVersion = pending.versionId();
+            LOG.log(Level.WARNING, "Secret ''{0}'': not trying its AWSPENDING version {1} after a refused login, "
+                    + "because it differs from AWSCURRENT in {2}; a rotation never changes these",
+                    secretId, pending.versionId(), String.join(", ", differences));
+        }
+        return false;
+    }
+
+    private DatabaseCredentials credentials(CachedSecret secret) throws SQLException {
+        try {
+            return secret.databaseCredentials();
+        } catch (IllegalArgumentException e) {
+            throw new SQLInvalidAuthorizationSpecException("secret '" + secretId + "' holds no usable database "
+                    + "credentials: " + e.getMessage(), "28000");
+        }
+    }
+
     /** The logins of one getConnection call. */
     private final class Login {
         SQLException lastRefusal;
@@ -160,13 +206,7 @@ public final class SecretsManagerDataSource implements DataSource {
 
         /** A connection, or null if the database refused these credentials as an authentication failure. */
         Connection attempt(CachedSecret secret, Set<String> refused) throws SQLException {
-            DatabaseCredentials credentials;
-            try {
-                credentials = secret.databaseCredentials();
-            } catch (IllegalArgumentException e) {
-                throw new SQLInvalidAuthorizationSpecException("secret '" + secretId + "' holds no usable database "
-                        + "credentials: " + e.getMessage(), "28000");
-            }
+            DatabaseCredentials credentials = credentials(secret);
             counters.attempts.increment();
             if (firstDone) {
                 counters.retries.increment();
@@ -187,8 +227,12 @@ public final class SecretsManagerDataSource implements DataSource {
         }
     }
 
-    private Properties properties(DatabaseCredentials credentials) {
-        Properties props = credentials.connectionProperties(connectionProperties);
+    /** The application's properties, then TLS from the secret and the builder, timeout, user and password. */
+    private Properties properties(DatabaseCredentials credentials) throws SQLException {
+        Properties props = new Properties();
+        connectionProperties.stringPropertyNames()
+                .forEach(name -> props.setProperty(name, connectionProperties.getProperty(name)));
+        tls.apply(credentials, props);
         int timeout = loginTimeoutSeconds;
         if (timeout > 0) {
             // Honour the pool's login timeout unless the application set the driver's own.
@@ -198,6 +242,8 @@ public final class SecretsManagerDataSource implements DataSource {
                 props.putIfAbsent("loginTimeout", String.valueOf(timeout));
             }
         }
+        props.setProperty("user", credentials.username());
+        props.setProperty("password", credentials.password());
         return props;
     }
 
@@ -269,9 +315,13 @@ public final class SecretsManagerDataSource implements DataSource {
         return loginTimeoutSeconds;
     }
 
+    /**
+     * The parent of the {@link System.Logger} this data source logs to, which is a java.util.logging
+     * logger unless the application installed another {@code System.LoggerFinder}.
+     */
     @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("SecretsManagerDataSource does not log through java.util.logging");
+    public Logger getParentLogger() {
+        return Logger.getLogger(SecretsManagerDataSource.class.getPackageName());
     }
 
     @Override
@@ -289,7 +339,7 @@ public final class SecretsManagerDataSource implements DataSource {
 
     @Override
     public String toString() {
-        return "SecretsManagerDataSource{secretId=" + secretId + ", retryPolicy=" + retryPolicy + "}";
+        return "SecretsManagerDataSource{secretId=" + secretId + ", retryPolicy=" + retryPolicy + ", tls=" + tls + "}";
     }
 
     /** Settings for a {@link SecretsManagerDataSource}. */
@@ -297,6 +347,8 @@ public final class SecretsManagerDataSource implements DataSource {
         private String secretId;
         private SecretCache cache;
         private Properties connectionProperties = new Properties();
+        private CaBundle caBundle;
+        private boolean allowPublicKeyRetrieval;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private JdbcConnector connector = JdbcConnector.driverManager();
         private Sleeper sleeper = Sleeper.system();
@@ -324,9 +376,14 @@ public final class SecretsManagerDataSource implements DataSource {
         }
 
         /**
-         * Extra driver properties, e.g. {@code connectTimeout} or TLS trust settings. They take precedence
-         * over the TLS mode derived from the secret's {@code ssl} key; {@code user} and {@code password}
-         * always come from the secret. Copied.
+         * Extra driver properties, e.g. {@code socketTimeout} or a client certificate. {@code user} and
+         * {@code password} always come from the secret. Copied.
+         *
+         * @throws IllegalArgumentException naming the property if it would choose the TLS mode, the trusted
+         *     CAs or how the server is verified ({@code sslMode}, {@code useSSL}, {@code sslmode},
+         *     {@code sslfactory}, {@code sslrootcert}, {@code trustCertificateKeyStoreUrl},
+         *     {@code allowPublicKeyRetrieval}, ...): those come from the secret's {@code ssl} key,
+         *     {@link #caBundle(Path)} and {@link #allowPublicKeyRetrieval(boolean)} only
          */
         public Builder connectionProperties(Properties properties) {
             Properties copy = new Properties();
@@ -335,7 +392,30 @@ public final class SecretsManagerDataSource implements DataSource {
             }
             copy.remove("user");
             copy.remove("password");
+            TlsSettings.checkNotSetIn(copy);
             this.connectionProperties = copy;
+            return this;
+        }
+
+        /**
+         * Trust only the CA certificates in this PEM file (e.g. the RDS bundle of the region) to verify the
+         * server's certificate, instead of the JVM's trust store. Read now, and again when it changes.
+         *
+         * @throws IllegalArgumentException naming the path if it holds no readable PEM certificate
+         */
+        public Builder caBundle(Path pemBundle) {
+            this.caBundle = CaBundle.of(Objects.requireNonNull(pemBundle, "pemBundle"));
+            return this;
+        }
+
+        /**
+         * Lets Connector/J fetch the server's RSA public key, which MySQL 8's {@code caching_sha2_password}
+         * needs to send the password without TLS; it matters only for secrets with {@code "ssl": false}.
+         * Off by default: over plaintext a man in the middle can hand over his own key and so read the
+         * password. Prefer TLS, or a server account with a plugin that needs no key.
+         */
+        public Builder allowPublicKeyRetrieval(boolean allow) {
+            this.allowPublicKeyRetrieval = allow;
             return this;
         }
 

@@ -78,6 +78,8 @@ final class ContinuousRotation {
             assertThat(load.succeeded()).isGreaterThanOrEqualTo(
                     (long) ROTATIONS * (QUERIES_IN_WINDOW + QUERIES_BETWEEN_ROTATIONS) - ROTATIONS * THREADS);
             assertThat(ds.metrics().failedConnections()).isZero();
+            // The rotation functions keep engine, host, port and ssl: no pending version is ever skipped.
+            assertThat(ds.metrics().pendingIgnored()).isZero();
             assertThat(cache.metrics().secretsManagerRequests()).isEqualTo(h.applicationRequests.get());
             // Bounded by rotations, not by queries: at worst one check per thread per rotation plus two reads.
             assertThat(h.applicationRequests.get()).isLessThanOrEqualTo((THREADS + 3) * ROTATIONS + 2);

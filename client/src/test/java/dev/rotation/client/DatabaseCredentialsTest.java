@@ -3,7 +3,6 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class DatabaseCredentialsTest {
@@ -47,23 +46,36 @@ class DatabaseCredentialsTest {
     }
 
     @Test
-    void connectionProperties_carryCredentialsAndTlsModeFromSsl() {
-        DatabaseCredentials mysql = DatabaseCredentials.fromJson(
-                "{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":\"true\"}");
-        DatabaseCredentials pgOff = DatabaseCredentials.fromJson(
-                "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":false}");
-        DatabaseCredentials pgAbsent = DatabaseCredentials.fromJson(
-                "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\",\"ssl\":\"maybe\"}");
-        Properties extra = new Properties();
-        extra.setProperty("sslmode", "require");
-        extra.setProperty("password", "not-this");
+    void ssl_isRequiredUnlessTheSecretSaysFalse() {
+        String base = "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\"";
+        for (String ssl : new String[] {"", ",\"ssl\":true", ",\"ssl\":\"TRUE\"", ",\"ssl\":\"maybe\"", ",\"ssl\":null",
+            ",\"ssl\":0"}) {
+            assertThat(DatabaseCredentials.fromJson(base + ssl + "}").ssl()).as(ssl)
+                    .isEqualTo(DatabaseCredentials.Ssl.REQUIRED);
+        }
+        for (String ssl : new String[] {",\"ssl\":false", ",\"ssl\":\"false\"", ",\"ssl\":\" False \""}) {
+            assertThat(DatabaseCredentials.fromJson(base + ssl + "}").ssl()).as(ssl)
+                    .isEqualTo(DatabaseCredentials.Ssl.DISABLED);
+        }
+    }
 
-        assertThat(mysql.connectionProperties(null)).containsEntry("sslMode", "VERIFY_IDENTITY")
-                .containsEntry("user", "app").containsEntry("password", "pw");
-        assertThat(pgOff.connectionProperties(null)).containsEntry("sslmode", "disable");
-        assertThat(pgAbsent.connectionProperties(null)).containsEntry("sslmode", "prefer");
-        assertThat(pgAbsent.connectionProperties(extra)).containsEntry("sslmode", "require")
-                .containsEntry("password", "pw");
+    @Test
+    void differencesFrom_namesEngineFamilyHostPortAndTlsDowngradeOnly() {
+        DatabaseCredentials current = DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"Db.Example\","
+                + "\"username\":\"app\",\"password\":\"old\"}");
+
+        assertThat(current.differencesFrom(DatabaseCredentials.fromJson("{\"engine\":\"mariadb\",\"host\":\"db.example\","
+                + "\"port\":3306,\"username\":\"app_clone\",\"password\":\"new\",\"dbname\":\"x\"}"))).isEmpty();
+        assertThat(current.differencesFrom(DatabaseCredentials.fromJson("{\"engine\":\"aurora-postgresql\","
+                + "\"host\":\"other.example\",\"port\":3307,\"username\":\"app\",\"password\":\"new\","
+                + "\"ssl\":false}"))).containsExactly("engine", "host", "port", "ssl");
+        DatabaseCredentials plaintext = DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"db.example\","
+                + "\"username\":\"app\",\"password\":\"old\",\"ssl\":false}");
+        assertThat(plaintext.differencesFrom(current)).as("turning TLS on").isEmpty();
+        DatabaseCredentials v6 = DatabaseCredentials.fromJson(
+                "{\"engine\":\"postgres\",\"host\":\"[::1]\",\"username\":\"app\",\"password\":\"p\"}");
+        assertThat(v6.differencesFrom(DatabaseCredentials.fromJson(
+                "{\"engine\":\"postgres\",\"host\":\"::1\",\"username\":\"app\",\"password\":\"p\"}"))).isEmpty();
     }
 
     @Test

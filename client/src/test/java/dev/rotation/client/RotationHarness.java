@@ -9,7 +9,6 @@ import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -18,13 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -67,28 +62,14 @@ final class RotationHarness implements AutoCloseable {
         InProcessInvoker invoker = new InProcessInvoker().register(FUNCTION, this::invoke);
         server = LocalSecretsManager.builder().port(0).rotationInvoker(invoker).maxRotationAttempts(2)
                 .schedulerInterval(Duration.ZERO).build().start();
-        functionClient = client(server.endpoint(), null);
-        applicationClient = client(server.endpoint(), new ExecutionInterceptor() {
+        functionClient = LocalSecrets.client(server.endpoint(), null);
+        applicationClient = LocalSecrets.client(server.endpoint(), new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                 applicationRequests.incrementAndGet();
             }
         });
         handler = factory.create(functionClient, Map.of("DB_CONNECT_TIMEOUT_SECONDS", "10"), functionLog::add);
-    }
-
-    private static SecretsManagerClient client(URI endpoint, ExecutionInterceptor interceptor) {
-        return SecretsManagerClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> {
-                    if (interceptor != null) {
-                        c.addExecutionInterceptor(interceptor);
-                    }
-                })
-                .build();
     }
 
     private void invoke(RotationStep step) {

@@ -15,6 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +51,12 @@ class SecretsManagerDataSourceTest {
     }
 
     static String secret(String password) {
-        return "{\"engine\":\"mysql\",\"host\":\"db.example\",\"port\":3306,\"username\":\"app\",\"password\":\""
-                + password + "\",\"dbname\":\"shop\",\"ssl\":false}";
+        return secret(password, "\"engine\":\"mysql\",\"host\":\"db.example\",\"port\":3306,\"ssl\":false");
+    }
+
+    /** A secret whose server is {@code server} (engine, host, port and ssl as JSON members). */
+    static String secret(String password, String server) {
+        return "{" + server + ",\"username\":\"app\",\"password\":\"" + password + "\",\"dbname\":\"shop\"}";
     }
 
     @Test
@@ -135,6 +143,85 @@ class SecretsManagerDataSourceTest {
         assertThat(db.triedPasswords).endsWith(NEW, NEWER);
         assertThat(sleeps).isEmpty();
         assertThat(ds.metrics().pendingLogins()).isEqualTo(2);
+    }
+
+    @Test
+    void getConnection_whenPendingNamesAnotherHostPortOrEngine_neverConnectsThereAndLogsNoValue() {
+        String[] elsewhere = {
+            "\"engine\":\"mysql\",\"host\":\"evil.example\",\"port\":3306,\"ssl\":false",
+            "\"engine\":\"mysql\",\"host\":\"db.example\",\"port\":3307,\"ssl\":false",
+            "\"engine\":\"postgres\",\"host\":\"db.example\",\"port\":3306,\"ssl\":false",
+        };
+        List<String> log = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                log.add(new SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(SecretsManagerDataSource.class.getName());
+        logger.addHandler(capture);
+        try {
+            for (int i = 0; i < elsewhere.length; i++) {
+                String server = elsewhere[i];
+                FakeSecretsManager secrets = new FakeSecretsManager(secret(OLD));
+                FakeDatabase database = new FakeDatabase(NEW);
+                String version = secrets.startRotation(secret(NEW, server));
+                SecretsManagerDataSource source = SecretsManagerDataSource.builder().secretId(ID).client(secrets)
+                        .connector(database).retryPolicy(policy).sleeper(d -> { }).build();
+
+                assertThatThrownBy(source::getConnection).as(server).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"));
+                assertThat(database.urls).as(server).containsOnly("jdbc:mysql://db.example:3306/shop");
+                assertThat(database.triedPasswords).as(server).containsOnly(OLD);
+                assertThat(source.metrics().pendingLogins()).isZero();
+                assertThat(source.metrics().pendingIgnored()).as(server).isEqualTo(policy.maxRounds());
+                assertThat(log).as("logged once per version").hasSize(i + 1);
+                assertThat(log.get(i)).contains(version).contains(i == 0 ? "host" : i == 1 ? "port" : "engine");
+            }
+        } finally {
+            logger.removeHandler(capture);
+        }
+
+        assertThat(log).hasSize(3).allMatch(m -> m.contains(ID)).noneMatch(m -> m.contains("evil.example")
+                || m.contains("3307") || m.contains("postgres") || m.contains(NEW) || m.contains(OLD));
+    }
+
+    @Test
+    void getConnection_whenPendingTurnsTlsOff_neverLogsInWithIt() {
+        String tls = "\"engine\":\"mysql\",\"host\":\"db.example\",\"port\":3306,\"ssl\":true";
+        FakeSecretsManager secrets = new FakeSecretsManager(secret(OLD, tls));
+        secrets.startRotation(secret(NEW));
+        db.password = NEW;
+        SecretsManagerDataSource source = SecretsManagerDataSource.builder().secretId(ID).client(secrets).connector(db)
+                .retryPolicy(policy).sleeper(d -> { }).build();
+
+        assertThatThrownBy(source::getConnection).isInstanceOf(SQLException.class);
+        assertThat(db.triedPasswords).containsOnly(OLD);
+        assertThat(db.lastProperties).containsEntry("sslMode", "VERIFY_IDENTITY");
+        assertThat(source.metrics().pendingIgnored()).isPositive();
+    }
+
+    @Test
+    void getConnection_whenPendingNamesTheSameServerSpelledDifferently_logsInWithIt() throws Exception {
+        ds.getConnection().close();
+        // Host names are case-insensitive, 3306 is the MySQL default, MariaDB speaks the same protocol.
+        sm.startRotation(secret(NEW, "\"engine\":\"mariadb\",\"host\":\"DB.Example\",\"ssl\":false"));
+        db.password = NEW;
+
+        ds.getConnection().close();
+
+        assertThat(db.triedPasswords).endsWith(OLD, NEW);
+        assertThat(db.urls).last().isEqualTo("jdbc:mysql://DB.Example:3306/shop");
+        assertThat(ds.metrics().pendingLogins()).isEqualTo(1);
     }
 
     @Test
@@ -250,6 +337,16 @@ class SecretsManagerDataSourceTest {
         assertThat(db.lastProperties).containsEntry("user", "app").containsEntry("password", OLD)
                 .containsEntry("sslMode", "DISABLED").containsEntry("connectTimeout", "7000")
                 .containsEntry("socketTimeout", "5000");
+    }
+
+    @Test
+    void connectionProperties_thatWouldChangeTls_areRefusedNamingTheProperty() {
+        java.util.Properties downgrade = new java.util.Properties();
+        downgrade.setProperty("sslmode", "prefer");
+
+        assertThatThrownBy(() -> SecretsManagerDataSource.builder().connectionProperties(downgrade))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'sslmode'")
+                .hasMessageContaining("caBundle");
     }
 
     @Test
