@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -187,6 +188,43 @@ public final class LocalSecretsManager implements AutoCloseable {
     public int runDueRotations() {
         store.purgeExpired();
         return rotator.runDue();
+    }
+
+    /**
+     * Creates a secret as another AWS service would, for tests of code that must treat such secrets
+     * differently; no client can do this through the API. The secret is owned by {@code owningService}
+     * (DescribeSecret and ListSecrets show it as {@code OwningService}; the {@code owning-service} filter
+     * finds it) and carries {@code systemTags}, whose keys start with {@code aws:}, plus
+     * {@code aws:secretsmanager:owningService} as the service adds it. TagResource and UntagResource
+     * still refuse {@code aws:} keys. For example, as RDS creates a managed master user secret:
+     *
+     * <pre>{@code
+     * server.createManagedSecret("rds!db-" + UUID.randomUUID(), "rds", masterJson,
+     *         Map.of("aws:rds:primaryDBInstanceArn", "arn:aws:rds:us-east-1:123456789012:db:prod"));
+     * }</pre>
+     *
+     * @param name the secret's name; managed names may contain {@code !}
+     * @param owningService the service's id, such as {@code rds}
+     * @param secretString the value, stored as the AWSCURRENT version
+     * @param systemTags tags whose keys start with {@code aws:}
+     * @return the secret's ARN
+     * @throws IllegalArgumentException if a parameter breaks these rules or the service's limits, or the
+     *     name is taken
+     */
+    public String createManagedSecret(String name, String owningService, String secretString,
+                                      Map<String, String> systemTags) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(secretString, "secretString");
+        Objects.requireNonNull(systemTags, "systemTags");
+        if (owningService == null || !owningService.matches("[a-z][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException("owningService is a service id such as rds, got '"
+                    + Validation.printable(owningService) + "'");
+        }
+        try {
+            return store.createManagedSecret(name, owningService, SecretValue.ofString(secretString), systemTags).arn();
+        } catch (ServiceException e) {
+            throw new IllegalArgumentException(e.type() + ": " + e.getMessage());
+        }
     }
 
     /** The latest rotation's outcome for a secret (name or ARN), also shown by DescribeSecret. */
