@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -418,7 +419,7 @@ final class ApiServer implements AutoCloseable {
             int inBody = Math.min(after, contentLength);
             body = ByteBuffer.allocate(Math.min(contentLength, Math.max(inBody, 16 * 1024)));
             body.put(a, end, inBody);
-            extra = java.util.Arrays.copyOfRange(a, end + inBody, head.position());
+            extra = Arrays.copyOfRange(a, end + inBody, head.position());
             head = null;
             state = State.BODY;
             if (body.position() == contentLength) {
@@ -478,7 +479,7 @@ final class ApiServer implements AutoCloseable {
             contentLength = (int) length;
             String connection = headerValue("connection");
             keepAlive = requestLine[2].equals("HTTP/1.1")
-                    && (connection == null || java.util.Arrays.stream(connection.split(","))
+                    && (connection == null || Arrays.stream(connection.split(","))
                     .noneMatch(t -> t.strip().equalsIgnoreCase("close")));
             return null;
         }
@@ -496,7 +497,7 @@ final class ApiServer implements AutoCloseable {
             state = State.WORKING;
             updateInterest();
             byte[] bytes = body.array().length == contentLength ? body.array()
-                    : java.util.Arrays.copyOf(body.array(), contentLength);
+                    : Arrays.copyOf(body.array(), contentLength);
             Request request = new Request(method, headers, bytes);
             boolean close = !keepAlive;
             try {

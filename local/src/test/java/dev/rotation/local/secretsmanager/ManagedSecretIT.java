@@ -2,6 +2,7 @@ package dev.rotation.local.secretsmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.Map;
@@ -63,8 +64,8 @@ class ManagedSecretIT {
 
         assertThat(sm.listSecrets(r -> { }).secretList())
                 .extracting(SecretListEntry::name, SecretListEntry::owningService)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(NAME, "rds"),
-                        org.assertj.core.groups.Tuple.tuple("own/secret", null));
+                .containsExactlyInAnyOrder(tuple(NAME, "rds"),
+                        tuple("own/secret", null));
         assertThat(sm.listSecrets(r -> r.filters(f -> f.key(FilterNameStringType.OWNING_SERVICE).values("rds")))
                 .secretList()).extracting(SecretListEntry::name).containsExactly(NAME);
         assertThat(sm.listSecrets(r -> r.filters(f -> f.key(FilterNameStringType.OWNING_SERVICE).values("RDS")))

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class PersistenceIT {
                     .versionId();
             sm.createSecret(r -> r.name("blob").secretBinary(SdkBytes.fromByteArray(BINARY)));
             server.createManagedSecret("rds!db-kept", "rds", "{\"password\":\"" + PASSWORD + "-m\"}",
-                    java.util.Map.of("aws:rds:primaryDBInstanceArn", "arn:aws:rds:us-east-1:123456789012:db:kept"));
+                    Map.of("aws:rds:primaryDBInstanceArn", "arn:aws:rds:us-east-1:123456789012:db:kept"));
             sm.createSecret(r -> r.name("doomed").secretString("x1234"));
             sm.deleteSecret(r -> r.secretId("doomed").recoveryWindowInDays(10L));
             sm.rotateSecret(r -> r.secretId("blob").rotationLambdaARN("arn:aws:lambda:us-east-1:123456789012:function:f")
