@@ -48,8 +48,9 @@ public final class Main {
                   demo   [--template template.yaml] [--verbose]
                          rotates a MySQL-compatible and a PostgreSQL user's password end to end, locally
                   serve  [--host 127.0.0.1] [--port 4566] [--data-dir DIR] [--template template.yaml]
-                         [--env-vars ENV.json] [--idle-timeout SECONDS]
-                         the local Secrets Manager; RotateSecret runs the template's functions
+                         [--env-vars ENV.json] [--idle-timeout SECONDS] [--allow-remote] [--allowed-host NAME]
+                         the local Secrets Manager; RotateSecret runs the template's functions; loopback
+                         only unless --allow-remote (which serves every secret, unauthenticated, to the network)
                   invoke FUNCTION -e EVENT.json [-e EVENT2.json ...] [--env-vars ENV.json] [--template template.yaml]
                          runs a function of the template once per event under the Lambda Java runtime""");
     }

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * once it accepts requests. With a SAM template ({@code --template}, or {@code ./template.yaml} when it
  * exists; {@code --no-template} turns that off) RotateSecret and scheduled rotations run the template's
  * functions under the Lambda Java runtime, their SECRETS_MANAGER_ENDPOINT pointing at this server.
+ * It listens on loopback only: a {@code --host} that is not a loopback address is refused unless
+ * {@code --allow-remote} is given, and then a warning says that every secret is served, unauthenticated,
+ * to the network. {@code --allowed-host NAME} adds a name the Host header may carry.
  */
 final class ServeCommand {
     private ServeCommand() {
@@ -39,6 +42,10 @@ final class ServeCommand {
                 useTemplate = false;
                 continue;
             }
+            if (option.equals("--allow-remote")) {
+                builder.allowRemote(true);
+                continue;
+            }
             if (i + 1 >= args.length) {
                 System.err.println("serve: " + option + " needs a value");
                 return 2;
@@ -51,6 +58,14 @@ final class ServeCommand {
                         builder.port(Integer.parseInt(value));
                     } catch (IllegalArgumentException e) {
                         System.err.println("serve: --port must be a number from 0 to 65535, got " + value);
+                        return 2;
+                    }
+                }
+                case "--allowed-host" -> {
+                    try {
+                        builder.allowedHost(value);
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("serve: --allowed-host: " + e.getMessage());
                         return 2;
                     }
                 }
@@ -101,7 +116,14 @@ final class ServeCommand {
                 invoker.invoke(arn, step);
             });
         }
-        LocalSecretsManager server = builder.build().start();
+        LocalSecretsManager server;
+        try {
+            server = builder.build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 2;
+        }
+        server.start();
         LocalFunctions functions = null;
         if (template != null) {
             functions = LocalFunctions.builder(template).envVars(envVars).idleTimeout(idleTimeout)

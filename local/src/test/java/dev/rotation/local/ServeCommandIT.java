@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,54 @@ class ServeCommandIT {
         } finally {
             stop(second);
         }
+    }
+
+    private static Process serveWith(Path stderr, String... args) throws Exception {
+        assertThat(JAR).as("run `mvn package` first").exists();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(javaBin, "-jar", JAR.toString(), "serve",
+                "--no-template"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    }
+
+    @Test
+    void serve_withNonLoopbackHostWithoutAllowRemote_exitsWithOneLineError() throws Exception {
+        for (String host : List.of("0.0.0.0", "192.0.2.10")) {
+            Path stderr = dataDir.resolve("stderr-" + host + ".txt");
+            Process p = serveWith(stderr, "--host", host, "--port", "0");
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("serve refuses instead of serving").isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(stdout).doesNotContain("listening");
+            assertThat(Files.readAllLines(stderr)).singleElement().asString()
+                    .startsWith("serve: ").contains(host, "not a loopback address", "unauthenticated", "--allow-remote");
+        }
+    }
+
+    @Test
+    void serve_withAllowRemote_warnsThatEverySecretIsServedToTheNetwork() throws Exception {
+        Path stderr = dataDir.resolve("stderr.txt");
+        Process p = serveWith(stderr, "--host", "0.0.0.0", "--allow-remote", "--port", "0");
+        try (SecretsManagerClient sm = client(endpointOf(p))) {
+            sm.createSecret(r -> r.name("remote/secret").secretString("served-to-the-network"));
+            assertThat(sm.getSecretValue(r -> r.secretId("remote/secret")).secretString())
+                    .isEqualTo("served-to-the-network");
+        } finally {
+            stop(p);
+        }
+        assertThat(Files.readString(stderr)).contains("WARNING", "0.0.0.0", "not a loopback address",
+                "every secret is served, unauthenticated").doesNotContain("served-to-the-network");
+    }
+
+    @Test
+    void serve_withBadAllowedHost_exitsWithUsageError() throws Exception {
+        Path stderr = dataDir.resolve("stderr.txt");
+        Process p = serveWith(stderr, "--allowed-host", "*.example", "--port", "0");
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(stderr)).contains("serve: ", "DNS name", "*.example");
     }
 
     @Test

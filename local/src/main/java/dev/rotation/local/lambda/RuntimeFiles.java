@@ -1,31 +1,19 @@
 package dev.rotation.local.lambda;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * The files a child JVM runs from, laid out as Lambda lays them out: the official Java runtime's jars
  * (Lambda's {@code /var/runtime/lib}), which this module carries under {@code lambda-runtime/} inside
  * its own jar, and the function's deployment jar unpacked into a task root (Lambda's {@code /var/task},
  * the runtime's working directory, from which its class loader reads the classes and {@code lib/*.jar}).
- * Both are unpacked once into a per-user cache directory keyed by the source file's size and date, so a
- * rebuilt jar is unpacked afresh and concurrent processes never see a half-written directory.
+ * Both are unpacked once into the user's private {@link RuntimeCache}, keyed by the source file's path, size and
+ * date, so a rebuilt jar is unpacked afresh and concurrent processes never see a half-written directory.
  */
 final class RuntimeFiles {
     private static final String RUNTIME_DIR = "lambda-runtime/";
@@ -46,7 +34,7 @@ final class RuntimeFiles {
         if (Files.isDirectory(source)) {
             target = source.resolve(RUNTIME_DIR);
         } else {
-            target = unpackOnce(source, "runtime", RUNTIME_DIR);
+            target = RuntimeCache.current().unpackOnce(source, "runtime", RUNTIME_DIR);
         }
         try (Stream<Path> files = Files.list(target)) {
             List<Path> jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
@@ -74,7 +62,8 @@ final class RuntimeFiles {
                         + "missing; rebuild with ./mvnw -B package -DskipTests"));
         String arch = System.getProperty("os.arch", "").contains("aarch64") ? "aarch_64" : "x86_64";
         String libc = isMusl() ? "linux_musl" : "linux";
-        Path library = unpackOnce(client, "jni", "jni/").resolve("libaws-lambda-jni." + libc + "-" + arch + ".so");
+        Path library = RuntimeCache.current().unpackOnce(client, "jni", "jni/")
+                .resolve("libaws-lambda-jni." + libc + "-" + arch + ".so");
         if (!Files.isRegularFile(library)) {
             throw new IllegalStateException("the Lambda runtime interface client has no JNI library for " + libc
                     + "-" + arch);
@@ -99,7 +88,7 @@ final class RuntimeFiles {
             throw new TemplateException("the function's code " + codeUri + " does not exist; build it with "
                     + "./mvnw -B package -DskipTests");
         }
-        return unpackOnce(codeUri, "task", "");
+        return RuntimeCache.current().unpackOnce(codeUri, "task", "");
     }
 
     private static Path ownLocation() {
@@ -107,70 +96,6 @@ final class RuntimeFiles {
             return Path.of(RuntimeFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path unpackOnce(Path archive, String kind, String prefix) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(archive, BasicFileAttributes.class);
-            String key = HexFormat.of().toHexDigits(
-                    (archive.toAbsolutePath().toString() + attributes.size() + attributes.lastModifiedTime()).hashCode());
-            Path cache = Path.of(System.getProperty("java.io.tmpdir"),
-                    "rotation-local-" + System.getProperty("user.name", "user"));
-            Files.createDirectories(cache);
-            Path target = cache.resolve(kind + "-" + archive.getFileName() + "-" + key);
-            if (Files.isDirectory(target)) {
-                return target;
-            }
-            Path staging = Files.createTempDirectory(cache, kind + "-staging-");
-            unzip(archive, prefix, staging);
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                deleteTree(staging);
-            } catch (IOException e) {
-                if (!Files.isDirectory(target)) {
-                    throw e;
-                }
-                deleteTree(staging);
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack " + archive + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void unzip(Path archive, String prefix, Path into) throws IOException {
-        try (ZipFile zip = new ZipFile(archive.toFile())) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                if (!entry.getName().startsWith(prefix) || entry.getName().equals(prefix)) {
-                    continue;
-                }
-                Path out = into.resolve(entry.getName().substring(prefix.length())).normalize();
-                if (!out.startsWith(into)) {
-                    throw new IOException("entry outside the archive's root: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                    continue;
-                }
-                Files.createDirectories(out.getParent());
-                try (InputStream in = zip.getInputStream(entry)) {
-                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        }
-        for (Path path : paths) {
-            Files.deleteIfExists(path);
         }
     }
 }

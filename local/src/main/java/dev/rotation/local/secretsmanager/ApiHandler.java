@@ -5,24 +5,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * The HTTP side of AWS JSON 1.1: {@code POST /} with {@code X-Amz-Target: secretsmanager.<Op>}.
  * Any SigV4 signature is accepted without checking, and so are unsigned requests. Errors go out as
- * {@code {"__type", "message"}} with HTTP 400 (500 for InternalServiceError); every response
- * carries {@code x-amzn-RequestId}.
+ * {@code {"__type", "message"}} with HTTP 400 (500 for InternalServiceError; the transport's own
+ * refusals carry their status); every response carries {@code x-amzn-RequestId}.
  */
-final class ApiHandler implements HttpHandler {
+final class ApiHandler implements ApiServer.Handler {
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
     private static final String TARGET_PREFIX = "secretsmanager.";
-    /** Big enough for a 64 KiB binary value in base64 plus the other members. */
-    private static final int MAX_BODY = 1 << 20;
 
     private final Operations operations;
     private final ObjectMapper json;
@@ -33,49 +30,59 @@ final class ApiHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    public ApiServer.Response handle(ApiServer.Request request) {
         String requestId = UUID.randomUUID().toString();
-        try (exchange) {
-            int status = 200;
-            JsonNode response;
-            try {
-                response = dispatch(exchange);
-            } catch (ServiceException e) {
-                status = e.status();
-                response = error(e.type(), e.getMessage());
-                exchange.getResponseHeaders().add("x-amzn-ErrorType", e.type());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed", e);
-                status = 500;
-                response = error("InternalServiceError", "An internal error occurred; request id " + requestId + ".");
-                exchange.getResponseHeaders().add("x-amzn-ErrorType", "InternalServiceError");
-            }
-            byte[] bytes = json.writeValueAsBytes(response);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-            exchange.getResponseHeaders().add("x-amzn-RequestId", requestId);
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+        try {
+            return response(200, null, dispatch(request), requestId);
+        } catch (ServiceException e) {
+            return refuse(e, requestId);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed", e);
+            return refuse(ServiceException.internal("An internal error occurred; request id " + requestId + "."),
+                    requestId);
         }
     }
 
-    private JsonNode dispatch(HttpExchange exchange) throws IOException {
-        if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
-            drain(exchange.getRequestBody());
+    @Override
+    public ApiServer.Response refuse(ServiceException e) {
+        return refuse(e, UUID.randomUUID().toString());
+    }
+
+    private ApiServer.Response refuse(ServiceException e, String requestId) {
+        ObjectNode o = json.createObjectNode();
+        o.put("__type", e.type());
+        o.put("message", e.getMessage());
+        return response(e.status(), e.type(), o, requestId);
+    }
+
+    private ApiServer.Response response(int status, String errorType, JsonNode body, String requestId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-amz-json-1.1");
+        headers.put("x-amzn-RequestId", requestId);
+        if (errorType != null) {
+            headers.put("x-amzn-ErrorType", errorType);
+        }
+        try {
+            return new ApiServer.Response(status, headers, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode dispatch(ApiServer.Request request) {
+        if (!"POST".equalsIgnoreCase(request.method())) {
             throw ServiceException.of("UnknownOperationException", "Only POST requests are supported; this is the "
                     + "AWS JSON 1.1 Secrets Manager API.");
         }
-        byte[] body = readBody(exchange.getRequestBody());
-        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String target = request.header("x-amz-target");
         if (target == null || !target.startsWith(TARGET_PREFIX)) {
             throw ServiceException.of("UnknownOperationException", "The X-Amz-Target header must be "
                     + "secretsmanager.<Operation>, got " + (target == null ? "none" : "'" + Validation.printable(target)
                     + "'") + ".");
         }
         String operation = target.substring(TARGET_PREFIX.length());
-        JsonNode request = parse(body);
-        return operations.handle(operation, request);
+        JsonNode body = parse(request.body());
+        return operations.handle(operation, body);
     }
 
     private JsonNode parse(byte[] body) {
@@ -97,25 +104,5 @@ final class ApiHandler implements HttpHandler {
             throw ServiceException.serialization("The request body must be a JSON object.");
         }
         return node;
-    }
-
-    private static byte[] readBody(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) {
-            drain(in);
-            throw ServiceException.serialization("The request body is larger than " + MAX_BODY + " bytes.");
-        }
-        return body;
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        in.transferTo(OutputStream.nullOutputStream());
-    }
-
-    private ObjectNode error(String type, String message) {
-        ObjectNode o = json.createObjectNode();
-        o.put("__type", type);
-        o.put("message", message);
-        return o;
     }
 }

@@ -124,7 +124,7 @@ final class FileStore implements SecretPersistence {
         ObjectNode o = JSON.createObjectNode();
         o.put("FileId", s.fileId).put("ARN", s.arn).put("Name", s.name);
         putInstant(o, "CreatedDate", s.createdDate);
-        o.put("Description", s.description).put("KmsKeyId", s.kmsKeyId);
+        o.put("Description", s.description).put("KmsKeyId", s.kmsKeyId).put("OwningService", s.owningService);
         ObjectNode tags = o.putObject("Tags");
         s.tags.forEach(tags::put);
         putInstant(o, "LastChangedDate", s.lastChangedDate);
@@ -177,6 +177,7 @@ final class FileStore implements SecretPersistence {
                 instant(o, "CreatedDate"));
         s.description = text(o, "Description");
         s.kmsKeyId = text(o, "KmsKeyId");
+        s.owningService = text(o, "OwningService");
         o.path("Tags").fields().forEachRemaining(e -> s.tags.put(e.getKey(), e.getValue().asText()));
         s.lastChangedDate = instant(o, "LastChangedDate");
         s.lastAccessedDate = instant(o, "LastAccessedDate");

@@ -3,26 +3,32 @@ package dev.rotation.local.secretsmanager;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local AWS Secrets Manager that the AWS SDKs and CLI talk to over HTTP (AWS JSON 1.1), with the
  * service's staging-label rules, asynchronous rotation through a {@link RotationInvoker}, rotation
  * schedules against an injectable {@link Clock}, and optional encrypted persistence.
+ *
+ * <p>It answers anyone who can reach its port, without authentication, so it listens on loopback
+ * unless {@link Builder#allowRemote(boolean)} says otherwise, and refuses requests whose Host header
+ * names another site (DNS rebinding from a browser; see {@link Builder#allowedHost(String)}). A request
+ * must arrive within {@link Builder#requestReadTimeout(Duration)}; clients that stall do not hold up
+ * the others.
  *
  * <pre>{@code
  * try (LocalSecretsManager server = LocalSecretsManager.builder()
@@ -41,9 +47,10 @@ public final class LocalSecretsManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalSecretsManager.class.getName());
 
     static {
-        // The JDK server writes the headers and the body in separate packets; with Nagle's algorithm
-        // and the client's delayed ACK every response would wait ~40 ms. Read once per JVM, so set it
-        // before the first HttpServer is created (an explicit -D setting wins).
+        // Not for this server (ApiServer sets TCP_NODELAY itself) but for the JDK HttpServer that serves the
+        // Lambda Runtime API in the same JVM under `serve`: it writes headers and body in separate packets,
+        // and with Nagle's algorithm and the client's delayed ACK every answer would wait ~40 ms. Read once
+        // per JVM, so set before the first HttpServer is created (an explicit -D setting wins).
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
@@ -65,23 +72,36 @@ public final class LocalSecretsManager implements AutoCloseable {
     /** Lambda's maximum timeout: a step that runs longer fails as a timed-out invocation would. */
     public static final Duration DEFAULT_ROTATION_STEP_TIMEOUT = Duration.ofMinutes(15);
 
+    /** How long a request may take to arrive, from its first byte, and an idle connection may stay open. */
+    public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Threads that run operations; only complete requests reach them. */
+    private static final int WORKER_THREADS = 8;
+
     private final String host;
+    private final InetAddress address;
     private final int port;
+    private final boolean allowRemote;
+    private final List<String> allowedHosts;
+    private final Duration requestReadTimeout;
     private final String region;
     private final Duration schedulerInterval;
     private final SecretStore store;
     private final SecretPersistence persistence;
     private final Rotator rotator;
-    private HttpServer http;
-    private ExecutorService httpThreads;
+    private ApiServer http;
     private ScheduledExecutorService scheduler;
     private URI endpoint;
     private boolean closed;
 
-    private LocalSecretsManager(Builder b) {
+    private LocalSecretsManager(Builder b, InetAddress address) {
         // Copied, so changing the builder after build() changes nothing here.
         this.host = b.host;
+        this.address = address;
         this.port = b.port;
+        this.allowRemote = b.allowRemote;
+        this.allowedHosts = List.copyOf(b.allowedHosts);
+        this.requestReadTimeout = b.requestReadTimeout;
         this.region = b.region;
         this.schedulerInterval = b.schedulerInterval;
         this.persistence = b.dataDir == null ? SecretPersistence.IN_MEMORY : FileStore.open(b.dataDir);
@@ -101,22 +121,19 @@ public final class LocalSecretsManager implements AutoCloseable {
         ObjectMapper json = new ObjectMapper()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-        try {
-            http = HttpServer.create(new InetSocketAddress(host, port), 128);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen on " + host + ":" + port, e);
+        http = ApiServer.start(new InetSocketAddress(address, port),
+                HostCheck.of(host, address, allowRemote, allowedHosts), requestReadTimeout,
+                new ApiHandler(new Operations(store, rotator, json), json), WORKER_THREADS);
+        // Bound to all interfaces, the server is still reached (and its functions reach it) over loopback.
+        String hostInUrl = address.isAnyLocalAddress()
+                ? (address.getAddress().length == 4 ? "127.0.0.1" : "[::1]")
+                : host.contains(":") ? "[" + host + "]" : host;
+        endpoint = URI.create("http://" + hostInUrl + ":" + http.port());
+        if (!address.isLoopbackAddress()) {
+            LOG.log(System.Logger.Level.WARNING, "listening on " + address.getHostAddress() + ":" + http.port()
+                    + ", which is not a loopback address: every secret is served, unauthenticated, to anyone "
+                    + "who can reach it");
         }
-        AtomicInteger n = new AtomicInteger();
-        httpThreads = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "secretsmanager-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        http.setExecutor(httpThreads);
-        http.createContext("/", new ApiHandler(new Operations(store, rotator, json), json));
-        http.start();
-        String hostInUrl = host.contains(":") ? "[" + host + "]" : host;
-        endpoint = URI.create("http://" + hostInUrl + ":" + http.getAddress().getPort());
         if (!schedulerInterval.isZero()) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "secretsmanager-scheduler");
@@ -173,6 +190,43 @@ public final class LocalSecretsManager implements AutoCloseable {
         return rotator.runDue();
     }
 
+    /**
+     * Creates a secret as another AWS service would, for tests of code that must treat such secrets
+     * differently; no client can do this through the API. The secret is owned by {@code owningService}
+     * (DescribeSecret and ListSecrets show it as {@code OwningService}; the {@code owning-service} filter
+     * finds it) and carries {@code systemTags}, whose keys start with {@code aws:}, plus
+     * {@code aws:secretsmanager:owningService} as the service adds it. TagResource and UntagResource
+     * still refuse {@code aws:} keys. For example, as RDS creates a managed master user secret:
+     *
+     * <pre>{@code
+     * server.createManagedSecret("rds!db-" + UUID.randomUUID(), "rds", masterJson,
+     *         Map.of("aws:rds:primaryDBInstanceArn", "arn:aws:rds:us-east-1:123456789012:db:prod"));
+     * }</pre>
+     *
+     * @param name the secret's name; managed names may contain {@code !}
+     * @param owningService the service's id, such as {@code rds}
+     * @param secretString the value, stored as the AWSCURRENT version
+     * @param systemTags tags whose keys start with {@code aws:}
+     * @return the secret's ARN
+     * @throws IllegalArgumentException if a parameter breaks these rules or the service's limits, or the
+     *     name is taken
+     */
+    public String createManagedSecret(String name, String owningService, String secretString,
+                                      Map<String, String> systemTags) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(secretString, "secretString");
+        Objects.requireNonNull(systemTags, "systemTags");
+        if (owningService == null || !owningService.matches("[a-z][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException("owningService is a service id such as rds, got '"
+                    + Validation.printable(owningService) + "'");
+        }
+        try {
+            return store.createManagedSecret(name, owningService, SecretValue.ofString(secretString), systemTags).arn();
+        } catch (ServiceException e) {
+            throw new IllegalArgumentException(e.type() + ": " + e.getMessage());
+        }
+    }
+
     /** The latest rotation's outcome for a secret (name or ARN), also shown by DescribeSecret. */
     public Optional<RotationOutcome> rotationOutcome(String secretId) {
         return store.outcome(secretId);
@@ -189,8 +243,7 @@ public final class LocalSecretsManager implements AutoCloseable {
             scheduler.shutdownNow();
         }
         if (http != null) {
-            http.stop(0);
-            httpThreads.shutdownNow();
+            http.close();
         }
         rotator.close();
         persistence.close();
@@ -200,6 +253,9 @@ public final class LocalSecretsManager implements AutoCloseable {
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 4566;
+        private boolean allowRemote;
+        private final List<String> allowedHosts = new ArrayList<>();
+        private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private RotationInvoker invoker;
         private Path dataDir;
@@ -212,9 +268,51 @@ public final class LocalSecretsManager implements AutoCloseable {
         private Builder() {
         }
 
-        /** Address to listen on; loopback by default. */
+        /**
+         * Address (or name) to listen on; 127.0.0.1 by default. One that is not a loopback address needs
+         * {@link #allowRemote(boolean)}.
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * Allows a {@link #host(String)} that is not a loopback address (default false): every secret is
+         * then served, without authentication, to anyone who can reach that address, and {@link #start()}
+         * logs a warning saying so. Requests may then also name the server by any IP address in their
+         * Host header; names still need {@link #allowedHost(String)}.
+         */
+        public Builder allowRemote(boolean allowRemote) {
+            this.allowRemote = allowRemote;
+            return this;
+        }
+
+        /**
+         * Accepts requests whose Host header is this DNS name (any port), in addition to localhost, the
+         * loopback addresses, the bound address and the host given to listen on. Every other name is
+         * refused with AccessDeniedException: a web page that points its own domain at this address
+         * (DNS rebinding) cannot read the secrets through a browser. May be called more than once.
+         */
+        public Builder allowedHost(String name) {
+            if (!HostCheck.isName(name)) {
+                throw new IllegalArgumentException("an allowed host is a DNS name such as devbox.internal, got '"
+                        + Validation.printable(name) + "'");
+            }
+            this.allowedHosts.add(name);
+            return this;
+        }
+
+        /**
+         * How long a request may take to arrive from its first byte, and a connection may stay idle, before
+         * the server closes it (default 10 seconds); a stalled request is answered with
+         * RequestTimeoutException (HTTP 408). A client also has as long to take its answer.
+         */
+        public Builder requestReadTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("requestReadTimeout must be positive");
+            }
+            this.requestReadTimeout = timeout;
             return this;
         }
 
@@ -284,8 +382,23 @@ public final class LocalSecretsManager implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Checks the settings and opens the data directory. Throws IllegalArgumentException if the host
+         * cannot be resolved, or is not a loopback address and {@link #allowRemote(boolean)} is not set.
+         */
         public LocalSecretsManager build() {
-            return new LocalSecretsManager(this);
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("host " + Validation.printable(host) + " cannot be resolved");
+            }
+            if (!address.isLoopbackAddress() && !allowRemote) {
+                throw new IllegalArgumentException("host " + Validation.printable(host) + " is not a loopback address: listening there "
+                        + "would serve every secret, unauthenticated, to the network; allow it explicitly "
+                        + "(serve --allow-remote, or allowRemote(true))");
+            }
+            return new LocalSecretsManager(this, address);
         }
     }
 }

@@ -92,6 +92,7 @@ final class Operations {
         o.put("ARN", s.arn).put("Name", s.name);
         putIfSet(o, "Description", s.description);
         putIfSet(o, "KmsKeyId", s.kmsKeyId);
+        putIfSet(o, "OwningService", s.owningService);
         if (s.rotationEnabled != null) {
             o.put("RotationEnabled", s.rotationEnabled);
         }

@@ -20,6 +20,8 @@ final class Secret {
     final Instant createdDate;
     String description;
     String kmsKeyId;
+    /** The AWS service that created and manages the secret (e.g. rds), or null for the user's own. */
+    String owningService;
     final Map<String, String> tags = new LinkedHashMap<>();
     final Map<String, SecretVersion> versions = new LinkedHashMap<>();
     Instant lastChangedDate;
@@ -50,6 +52,7 @@ final class Secret {
         Secret c = new Secret(fileId, arn, name, createdDate);
         c.description = description;
         c.kmsKeyId = kmsKeyId;
+        c.owningService = owningService;
         c.tags.putAll(tags);
         versions.forEach((id, v) -> c.versions.put(id, v.copy()));
         c.lastChangedDate = lastChangedDate;

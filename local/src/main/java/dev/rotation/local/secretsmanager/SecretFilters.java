@@ -24,13 +24,16 @@ final class SecretFilters {
             Predicate<Secret> any = x -> false;
             for (String raw : f.values()) {
                 boolean negate = raw.startsWith("!");
-                String value = (negate ? raw.substring(1) : raw).toLowerCase(Locale.ROOT);
+                String exact = negate ? raw.substring(1) : raw;
+                String value = exact.toLowerCase(Locale.ROOT);
                 Predicate<Secret> p = switch (f.key()) {
                     case "name" -> x -> starts(x.name, value);
                     case "description" -> x -> starts(x.description, value);
                     case "tag-key" -> x -> x.tags.keySet().stream().anyMatch(k -> starts(k, value));
                     case "tag-value" -> x -> x.tags.values().stream().anyMatch(v -> starts(v, value));
-                    case "primary-region", "owning-service" -> x -> false;
+                    case "primary-region" -> x -> false; // one region: no secret is replicated
+                    // Case-sensitive, as the service documents it.
+                    case "owning-service" -> x -> x.owningService != null && x.owningService.startsWith(exact);
                     case "all" -> x -> starts(x.name, value) || starts(x.description, value)
                             || x.tags.keySet().stream().anyMatch(k -> starts(k, value))
                             || x.tags.values().stream().anyMatch(v -> starts(v, value));

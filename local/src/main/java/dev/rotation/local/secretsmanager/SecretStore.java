@@ -32,6 +32,8 @@ final class SecretStore {
     static final String AWSPENDING = "AWSPENDING";
     static final int MAX_VERSIONS = 100;
     static final Duration VERSION_MIN_AGE = Duration.ofHours(24);
+    /** The system tag the service puts on every secret another service manages. */
+    static final String OWNING_SERVICE_TAG = "aws:secretsmanager:owningService";
     private static final Pattern LAMBDA_ARN = Pattern.compile(
             "arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?");
     private static final String ARN_SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -160,22 +162,53 @@ final class SecretStore {
             }
             throw ServiceException.exists("The operation failed because the secret " + name + " already exists.");
         }
-        Instant now = now();
-        Secret s = new Secret(UUID.randomUUID().toString(), arnFor(name), name, now);
+        Secret s = new Secret(UUID.randomUUID().toString(), arnFor(name), name, now());
         s.description = description;
         s.kmsKeyId = kmsKeyId;
         if (tags != null) {
             s.tags.putAll(tags);
         }
+        return insert(s, token, value);
+    }
+
+    /**
+     * A secret as another AWS service creates it (RDS for a managed master user password): owned by
+     * {@code owningService}, with system tags ({@code aws:...}) that the public API refuses, plus
+     * {@value #OWNING_SERVICE_TAG}, as the service adds. Its value is AWSCURRENT.
+     */
+    synchronized Ref createManagedSecret(String name, String owningService, SecretValue value,
+                                         Map<String, String> systemTags) {
+        Validation.managedName(name);
+        Map<String, String> tags = new LinkedHashMap<>(systemTags);
+        tags.put(OWNING_SERVICE_TAG, owningService);
+        for (String key : tags.keySet()) {
+            if (!reserved(key)) {
+                throw ServiceException.invalidParameter("A system tag's key starts with aws:, got '"
+                        + Validation.printable(key) + "'.");
+            }
+        }
+        validateTagLimits(tags, Map.of());
+        purgeIfExpired(byName.get(name));
+        if (byName.containsKey(name)) {
+            throw ServiceException.exists("The operation failed because the secret " + name + " already exists.");
+        }
+        Secret s = new Secret(UUID.randomUUID().toString(), arnFor(name), name, now());
+        s.owningService = owningService;
+        s.tags.putAll(tags);
+        return insert(s, null, value);
+    }
+
+    /** Stores a new secret, with {@code value} (if any) as its AWSCURRENT version under the token. */
+    private Ref insert(Secret s, String token, SecretValue value) {
         String versionId = null;
         if (value != null) {
             versionId = token != null ? token : UUID.randomUUID().toString();
-            SecretVersion v = new SecretVersion(versionId, now, value);
+            SecretVersion v = new SecretVersion(versionId, s.createdDate, value);
             v.labels.add(AWSCURRENT);
             s.versions.put(versionId, v);
         }
         save(s);
-        byName.put(name, s);
+        byName.put(s.name, s);
         return new Ref(s.arn, s.name, versionId);
     }
 
@@ -528,6 +561,12 @@ final class SecretStore {
         if (keys == null) {
             throw ServiceException.invalidParameter("TagKeys is required.");
         }
+        for (String key : keys) {
+            if (reserved(key)) {
+                throw ServiceException.invalidParameter("Tag keys starting with aws: are reserved; system tags "
+                        + "can't be removed.");
+            }
+        }
         Secret s = findLive(secretId);
         keys.forEach(s.tags::remove);
         s.lastChangedDate = now();
@@ -535,17 +574,26 @@ final class SecretStore {
         return new Ref(s.arn, s.name, null);
     }
 
+    private static boolean reserved(String tagKey) {
+        return tagKey.toLowerCase(Locale.ROOT).startsWith("aws:");
+    }
+
+    /** The user's tags: the limits, and no aws: keys, which are the services' own. */
     private static void validateTags(Map<String, String> tags, Map<String, String> existing) {
         if (tags == null) {
             return;
         }
+        if (tags.keySet().stream().anyMatch(SecretStore::reserved)) {
+            throw ServiceException.invalidParameter("Tag keys starting with aws: are reserved.");
+        }
+        validateTagLimits(tags, existing);
+    }
+
+    private static void validateTagLimits(Map<String, String> tags, Map<String, String> existing) {
         for (Map.Entry<String, String> t : tags.entrySet()) {
             if (t.getKey().isEmpty() || t.getKey().length() > 128) {
                 throw ServiceException.invalidParameter("A tag key has 1 to 128 characters, got "
                         + t.getKey().length() + ".");
-            }
-            if (t.getKey().toLowerCase(Locale.ROOT).startsWith("aws:")) {
-                throw ServiceException.invalidParameter("Tag keys starting with aws: are reserved.");
             }
             if (t.getValue().length() > 256) {
                 throw ServiceException.invalidParameter("A tag value has at most 256 characters; the value of tag "

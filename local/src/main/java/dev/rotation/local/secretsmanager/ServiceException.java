@@ -26,6 +26,11 @@ final class ServiceException extends RuntimeException {
         return new ServiceException(type, 400, message);
     }
 
+    /** An error the HTTP layer answers before the request reaches an operation. */
+    static ServiceException of(String type, int status, String message) {
+        return new ServiceException(type, status, message);
+    }
+
     static ServiceException invalidParameter(String message) {
         return of("InvalidParameterException", message);
     }

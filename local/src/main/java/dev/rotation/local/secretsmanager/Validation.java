@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 /** Input limits of the service, checked before anything changes. */
 final class Validation {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+    /** Names services give the secrets they manage also have a '!' (rds!db-...), which users' names can't. */
+    private static final Pattern MANAGED_NAME = Pattern.compile("[A-Za-z0-9/_+=.@!-]{1,512}");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{32,64}");
     static final int MAX_LABELS_PER_VERSION = 20;
 
@@ -16,6 +18,13 @@ final class Validation {
         if (!NAME.matcher(name).matches()) {
             throw ServiceException.invalidParameter("Invalid name '" + printable(name)
                     + "'. A secret name has 1 to 512 characters: letters, digits and /_+=.@-");
+        }
+    }
+
+    static void managedName(String name) {
+        if (!MANAGED_NAME.matcher(name).matches()) {
+            throw ServiceException.invalidParameter("Invalid name '" + printable(name)
+                    + "'. A managed secret's name has 1 to 512 characters: letters, digits and /_+=.@!-");
         }
     }
 

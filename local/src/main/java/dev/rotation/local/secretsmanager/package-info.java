@@ -24,6 +24,10 @@
  *     and the CLI ignore, and in {@code LocalSecretsManager.rotationOutcome(secretId)}.</li>
  * <li>Malformed JSON and wrong-typed members answer SerializationException; missing required
  *     members InvalidParameterException; an unknown operation UnknownOperationException.</li>
+ * <li>HTTP ({@code ApiServer}): loopback only unless {@code allowRemote}; a Host header that names
+ *     another site is AccessDeniedException (403), see {@code HostCheck}; a request must arrive within
+ *     the read limit (default 10 s) or is RequestTimeoutException (408); a Content-Length over 1 MiB is
+ *     SerializationException, answered before the body arrives, and the connection is closed.</li>
  * <li>With a data directory, each secret is one JSON file, rewritten through a temporary file,
  *     fsync and atomic rename; values are sealed with AES-256-GCM under {@code master.key} (mode 600).</li>
  * </ul>

@@ -58,7 +58,11 @@ class AwsCliIT {
     }
 
     private Result aws(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", server.endpoint().toString(),
+        return awsAt(server.endpoint().toString(), args);
+    }
+
+    private Result awsAt(String endpoint, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", endpoint,
                 "--output", "json", "secretsmanager"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -88,6 +92,16 @@ class AwsCliIT {
         Result r = aws(args);
         assertThat(r.exit()).as("aws %s failed: %s", String.join(" ", args), r.err()).isZero();
         return r.out().isBlank() ? JSON.createObjectNode() : r.json();
+    }
+
+    @Test
+    void awsCli_throughLocalhostUrl_isServed() throws Exception {
+        String localhost = "http://localhost:" + server.endpoint().getPort();
+        Result created = awsAt(localhost, "create-secret", "--name", "cli/localhost", "--secret-string", "via-localhost");
+        assertThat(created.exit()).as(created.err()).isZero();
+        Result read = awsAt(localhost, "get-secret-value", "--secret-id", "cli/localhost");
+        assertThat(read.exit()).as(read.err()).isZero();
+        assertThat(read.json().path("SecretString").asText()).isEqualTo("via-localhost");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,8 @@ class PersistenceIT {
             v2 = sm.putSecretValue(r -> r.secretId(arn).secretString("{\"password\":\"" + PASSWORD + "-2\"}"))
                     .versionId();
             sm.createSecret(r -> r.name("blob").secretBinary(SdkBytes.fromByteArray(BINARY)));
+            server.createManagedSecret("rds!db-kept", "rds", "{\"password\":\"" + PASSWORD + "-m\"}",
+                    Map.of("aws:rds:primaryDBInstanceArn", "arn:aws:rds:us-east-1:123456789012:db:kept"));
             sm.createSecret(r -> r.name("doomed").secretString("x1234"));
             sm.deleteSecret(r -> r.secretId("doomed").recoveryWindowInDays(10L));
             sm.rotateSecret(r -> r.secretId("blob").rotationLambdaARN("arn:aws:lambda:us-east-1:123456789012:function:f")
@@ -65,6 +68,11 @@ class PersistenceIT {
             assertThat(blob.nextRotationDate()).isEqualTo(java.time.Instant.parse("2026-05-06T23:59:59Z"));
             assertThat(sm.describeSecret(r -> r.secretId("doomed")).deletedDate())
                     .isEqualTo(clock.instant().plus(Duration.ofDays(10)));
+            DescribeSecretResponse managed = sm.describeSecret(r -> r.secretId("rds!db-kept"));
+            assertThat(managed.owningService()).isEqualTo("rds");
+            assertThat(managed.tags()).extracting(t -> t.key() + "=" + t.value()).containsExactly(
+                    "aws:rds:primaryDBInstanceArn=arn:aws:rds:us-east-1:123456789012:db:kept",
+                    "aws:secretsmanager:owningService=rds");
             sm.restoreSecret(r -> r.secretId("doomed"));
             assertThat(sm.getSecretValue(r -> r.secretId("doomed")).secretString()).isEqualTo("x1234");
         }
