@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -52,14 +53,23 @@ public final class MySqlEngine implements DatabaseEngine {
     static final String SET_OWN_PASSWORD_LEGACY = "SET PASSWORD = PASSWORD(?)";
 
     /**
-     * Sent by Connector/J at connect, before it reads the session's sql_mode: under
-     * NO_BACKSLASH_ESCAPES Connector/J binds a string holding a quote, backslash or control
-     * character as a hex literal, which ALTER USER ... IDENTIFIED BY and PASSWORD() refuse (they take
-     * only a quoted string). Without that mode it sends an escaped quoted string. Only this
-     * session's mode changes; the expression leaves no empty element behind.
+     * Modes cleared from the session's sql_mode. Under NO_BACKSLASH_ESCAPES Connector/J binds a string
+     * holding a quote, backslash or control character as a hex literal, which ALTER USER ...
+     * IDENTIFIED BY and PASSWORD() refuse (they take only a quoted string). Under ANSI_QUOTES the
+     * server prints names in SHOW GRANTS in double quotes, inside which a backslash is an ordinary
+     * character, which the grant scanner ({@link MySqlGrants}) would misread. The combination modes
+     * that imply ANSI_QUOTES (ANSI, and MariaDB's DB2, MAXDB, MSSQL, ORACLE, POSTGRESQL, which the
+     * server lists as elements of its own) go too, or setting the rest would turn it back on.
      */
-    static final String SESSION_SQL_MODE =
-            "sql_mode=TRIM(BOTH ',' FROM REPLACE(REPLACE(@@SESSION.sql_mode,'NO_BACKSLASH_ESCAPES',''),',,',','))";
+    static final List<String> CLEARED_SQL_MODES =
+            List.of("NO_BACKSLASH_ESCAPES", "ANSI_QUOTES", "ANSI", "DB2", "MAXDB", "MSSQL", "ORACLE", "POSTGRESQL");
+
+    /**
+     * Sent by Connector/J at connect, before it reads the session's sql_mode: the session's mode
+     * without {@link #CLEARED_SQL_MODES}, every other mode kept. Only this session's mode changes; the
+     * expression removes whole elements of the comma-separated list and leaves no empty one behind.
+     */
+    static final String SESSION_SQL_MODE = sessionSqlMode();
 
     /** Error codes a server answers when it refuses the user name or password. */
     private static final Set<Integer> AUTHENTICATION_ERRORS = Set.of(
@@ -237,6 +247,14 @@ public final class MySqlEngine implements DatabaseEngine {
             }
             return rows.getString(1);
         }
+    }
+
+    private static String sessionSqlMode() {
+        String modes = "CONCAT(',', @@SESSION.sql_mode, ',')";
+        for (String mode : CLEARED_SQL_MODES) {
+            modes = "REPLACE(" + modes + ", '," + mode + ",', ',')";
+        }
+        return "sql_mode=TRIM(BOTH ',' FROM " + modes + ")";
     }
 
     private static long millis(Duration duration) {

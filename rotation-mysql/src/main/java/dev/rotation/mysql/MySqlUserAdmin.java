@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,26 +91,25 @@ public final class MySqlUserAdmin implements UserAdministration {
         Optional<MySqlServerVersion> version = MySqlServerVersion.parse(MySqlEngine.serverVersion(admin));
         Set<String> sourceHosts = hosts(admin, source);
         Set<String> targetHosts = hosts(admin, target);
+        // Every host's grants are read and understood before the first change, so that a line the
+        // parser refuses changes nothing anywhere.
+        Map<String, List<MySqlGrants.Change>> changes = new LinkedHashMap<>();
         for (String host : sourceHosts) {
             if (!targetHosts.contains(host)) {
                 throw new SQLException("user " + describe(target, host) + " does not exist");
             }
-            List<String> skipped = new ArrayList<>();
-            MySqlGrants want = MySqlGrants.parse(showGrants(admin, source, host), skipped);
-            MySqlGrants have = MySqlGrants.parse(showGrants(admin, target, host), new ArrayList<>());
-            for (String line : skipped) {
-                log.accept("not copied, not understood: a SHOW GRANTS line of " + describe(source, host)
-                        + " starting with '" + line.split("\\s+", 2)[0] + "'");
-            }
-            for (MySqlGrants.Change change : MySqlGrants.diff(want, have)) {
-                String sql = render(change, account(target, host));
+            changes.put(host, MySqlGrants.diff(grants(admin, source, host), grants(admin, target, host)));
+        }
+        for (Map.Entry<String, List<MySqlGrants.Change>> host : changes.entrySet()) {
+            for (MySqlGrants.Change change : host.getValue()) {
+                String sql = render(change, account(target, host.getKey()));
                 execute(admin, sql);
                 log.accept(sql);
             }
             if (isMySql8(version)) {
-                syncMySqlDefaultRoles(admin, source, target, host, log);
+                syncMySqlDefaultRoles(admin, source, target, host.getKey(), log);
             }
-            syncTlsRequirement(admin, source, target, host, version, log);
+            syncTlsRequirement(admin, source, target, host.getKey(), version, log);
         }
         for (String host : targetHosts) {
             if (!sourceHosts.contains(host)) {
@@ -148,6 +148,11 @@ public final class MySqlUserAdmin implements UserAdministration {
             }
         }
         return hosts;
+    }
+
+    /** The account's grants, understood completely or not at all (see {@link MySqlGrants#parse}). */
+    static MySqlGrants grants(Connection admin, String username, String host) throws SQLException {
+        return MySqlGrants.parse(showGrants(admin, username, host), describe(username, host));
     }
 
     static List<String> showGrants(Connection admin, String username, String host) throws SQLException {
