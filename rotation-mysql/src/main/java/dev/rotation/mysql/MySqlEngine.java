@@ -112,7 +112,13 @@ public final class MySqlEngine implements DatabaseEngine {
     @Override
     public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
         String url = jdbcUrl(secret.host(), secret.port().orElse(defaultPort()), secret.dbname());
-        Connection connection = Drivers.MYSQL.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
+        Connection connection;
+        try {
+            connection = Drivers.MYSQL.connect(url, connectionProperties(secret.username(), secret.password(), tls,
+                    settings));
+        } catch (SQLException e) {
+            throw explained(e);
+        }
         if (connection == null) {
             throw new SQLNonTransientConnectionException("Connector/J did not accept the connection URL", "08001");
         }
@@ -159,12 +165,27 @@ public final class MySqlEngine implements DatabaseEngine {
             props.setProperty("sslMode", "DISABLED");
             // caching_sha2_password (the MySQL 8+ default) without TLS sends the password encrypted with
             // the server's RSA key, which the client must fetch whenever the server's login cache is
-            // cold - and it always is right after a password change, so testSecret would fail. A
-            // plaintext session is open to a man in the middle anyway; the reference functions' driver
-            // fetches the key too. TLS, the default, needs no key.
-            props.setProperty("allowPublicKeyRetrieval", "true");
+            // cold - and it always is right after a password change. But a key fetched over plaintext
+            // is whatever a man in the middle sends: he decrypts the password with his own key. So only
+            // when the operator accepts that risk explicitly; TLS needs no key.
+            props.setProperty("allowPublicKeyRetrieval", Boolean.toString(settings.allowPublicKeyRetrieval()));
         }
         return props;
+    }
+
+    /** Connector/J's bare "Public Key Retrieval is not allowed" becomes an error an operator can act on. */
+    private static SQLException explained(SQLException e) {
+        String keyRefused = Messages.getString("Sha256PasswordPlugin.2");
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(keyRefused)) {
+                return new SQLNonTransientConnectionException("the server wants the password encrypted with its RSA"
+                        + " public key (caching_sha2_password or sha256_password without TLS); fetched over plaintext,"
+                        + " that key may be a man in the middle's, who would then read the password, so it is not"
+                        + " fetched: use TLS (ssl: true), or set " + ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL
+                        + "=true to accept that risk", e.getSQLState(), e.getErrorCode(), e);
+            }
+        }
+        return e;
     }
 
     /**
