@@ -1,5 +1,6 @@
 package dev.rotation.mysql;
 
+import dev.rotation.shared.RotationException;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.UsernameLimit;
 import java.security.SecureRandom;
@@ -52,6 +53,34 @@ public final class MySqlUserAdmin implements UserAdministration {
     static final String MYSQL_DEFAULT_ROLES = "SELECT DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST FROM mysql.default_roles"
             + " WHERE USER = ? AND HOST = ? ORDER BY DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST";
 
+    /**
+     * Global privileges (on {@code *.*}) that give power over other accounts, the server or data
+     * beyond what grants on schema objects give; a user holding one is never taken over as the other
+     * user of a pair. From the MySQL 8.0-9.x and MariaDB 10.x/11.x privilege lists: the static
+     * administrative privileges (less SHOW DATABASES, which only lists names), MySQL's dynamic
+     * privileges, and MariaDB's split of SUPER. {@code ALL PRIVILEGES} and {@code WITH GRANT OPTION}
+     * on {@code *.*} count too.
+     */
+    static final Set<String> GLOBAL_ADMINISTRATIVE_PRIVILEGES = Set.of(
+            MySqlGrants.ALL, "GRANT OPTION", "SUPER", "CREATE USER", "CREATE ROLE", "DROP ROLE", "RELOAD", "SHUTDOWN",
+            "PROCESS", "FILE", "CREATE TABLESPACE", "REPLICATION SLAVE", "REPLICATION CLIENT",
+            // MariaDB 10.5+
+            "BINLOG ADMIN", "BINLOG MONITOR", "BINLOG REPLAY", "CONNECTION ADMIN", "FEDERATED ADMIN",
+            "READ_ONLY ADMIN", "REPLICATION MASTER ADMIN", "REPLICATION SLAVE ADMIN", "REPLICA MONITOR",
+            "SLAVE MONITOR", "SET USER", "SHOW CREATE ROUTINE",
+            // MySQL 8+ dynamic privileges
+            "APPLICATION_PASSWORD_ADMIN", "AUDIT_ABORT_EXEMPT", "AUDIT_ADMIN", "AUTHENTICATION_POLICY_ADMIN",
+            "BACKUP_ADMIN", "BINLOG_ADMIN", "BINLOG_ENCRYPTION_ADMIN", "CLONE_ADMIN", "CONNECTION_ADMIN",
+            "ENCRYPTION_KEY_ADMIN", "FIREWALL_ADMIN", "FIREWALL_EXEMPT", "FIREWALL_USER", "FLUSH_OPTIMIZER_COSTS",
+            "FLUSH_PRIVILEGES", "FLUSH_STATUS", "FLUSH_TABLES", "FLUSH_USER_RESOURCES", "GROUP_REPLICATION_ADMIN",
+            "GROUP_REPLICATION_STREAM", "INNODB_REDO_LOG_ARCHIVE", "INNODB_REDO_LOG_ENABLE",
+            "MASKING_DICTIONARIES_ADMIN", "NDB_STORED_USER", "PASSWORDLESS_USER_ADMIN",
+            "PERSIST_RO_VARIABLES_ADMIN", "REPLICATION_APPLIER", "REPLICATION_SLAVE_ADMIN", "RESOURCE_GROUP_ADMIN",
+            "RESOURCE_GROUP_USER", "ROLE_ADMIN", "SENSITIVE_VARIABLES_OBSERVER", "SERVICE_CONNECTION_ADMIN",
+            "SESSION_VARIABLES_ADMIN", "SET_ANY_DEFINER", "ALLOW_NONEXISTENT_DEFINER", "SET_USER_ID", "SHOW_ROUTINE",
+            "SKIP_QUERY_REWRITE", "SYSTEM_USER", "SYSTEM_VARIABLES_ADMIN", "TABLE_ENCRYPTION_ADMIN",
+            "TELEMETRY_LOG_ADMIN", "TRANSACTION_GTID_TAG", "VERSION_TOKEN_ADMIN", "XA_RECOVER_ADMIN");
+
     private static final String UNGUESSABLE_CHARACTERS =
             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789#%+-.:=^_~";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -65,6 +94,74 @@ public final class MySqlUserAdmin implements UserAdministration {
     @Override
     public boolean userExists(Connection admin, String username) throws SQLException {
         return !hosts(admin, username).isEmpty();
+    }
+
+    /**
+     * Refuses an existing {@code otherUser} that the pair does not manage: the clone must only ever
+     * gain what the current user has, so an other user that holds anything else (or is the master,
+     * or an administrator) is someone else's account, which the secret's author would otherwise take
+     * over. Reads only; refuses before {@link #ensureUser} changes anything.
+     */
+    @Override
+    public void requireManageable(Connection admin, String currentUser, String otherUser, String masterUser)
+            throws SQLException {
+        Set<String> otherHosts = hosts(admin, otherUser);
+        if (otherHosts.isEmpty()) {
+            return;
+        }
+        if (otherUser.equals(masterUser)) {
+            throw notManaged(otherUser, currentUser, "it is the master user of the secret named by key 'masterarn'");
+        }
+        Set<String> currentHosts = hosts(admin, currentUser);
+        for (String host : otherHosts) {
+            if (!currentHosts.contains(host)) {
+                throw notManaged(otherUser, currentUser, "it has an account on host '" + host + "', where user '"
+                        + currentUser + "' has none (rotation would have to drop it)");
+            }
+        }
+        for (String host : otherHosts) {
+            MySqlGrants other = grants(admin, otherUser, host);
+            MySqlGrants current = grants(admin, currentUser, host);
+            MySqlGrants.ObjectGrant global = other.objects().get("*.*");
+            if (global != null) {
+                List<String> administrative = new ArrayList<>();
+                for (String privilege : global.privileges()) {
+                    if (GLOBAL_ADMINISTRATIVE_PRIVILEGES.contains(privilege)) {
+                        administrative.add(privilege);
+                    }
+                }
+                if (global.grantOption()) {
+                    administrative.add("GRANT OPTION");
+                }
+                if (!administrative.isEmpty()) {
+                    throw notManaged(otherUser, currentUser, "its account on host '" + host + "' holds global"
+                            + " administrative privileges (" + String.join(", ", administrative) + " ON *.*)");
+                }
+            }
+            for (String role : other.roles().keySet()) {
+                if (!current.roles().containsKey(role)) {
+                    throw notManaged(otherUser, currentUser, "its account on host '" + host + "' holds role " + role
+                            + ", which user '" + currentUser + "' does not");
+                }
+            }
+            for (Map.Entry<String, MySqlGrants.ObjectGrant> object : other.objects().entrySet()) {
+                if (holds(object.getValue()) && !holds(current.objects().get(object.getKey()))) {
+                    throw notManaged(otherUser, currentUser, "its account on host '" + host + "' holds privileges on "
+                            + object.getKey() + ", on which user '" + currentUser + "' holds none");
+                }
+            }
+        }
+    }
+
+    private static boolean holds(MySqlGrants.ObjectGrant grant) {
+        return grant != null && (!grant.privileges().isEmpty() || grant.grantOption());
+    }
+
+    private static RotationException notManaged(String otherUser, String currentUser, String reason) {
+        return new RotationException("user '" + otherUser + "' exists and is not a user this pair manages: " + reason
+                + ". Alternating users give user '" + otherUser + "' only what user '" + currentUser + "' holds and"
+                + " never take over an existing user that holds anything else; to take a privilege away from the"
+                + " pair, revoke it from both users. Nothing was changed");
     }
 
     /** Accounts the user is missing get a random password nobody knows; setPassword replaces it. */
