@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -28,11 +29,16 @@ import java.util.Set;
  * <p>The password is changed for the account the connection is logged in as, so the user name
  * never appears in SQL and needs no quoting, and an ordinary user without {@code CREATE USER} or
  * {@code SUPER} may run it: {@code ALTER USER CURRENT_USER()} on MySQL 5.7.6+ and Aurora MySQL,
- * {@code SET PASSWORD = PASSWORD(?)} on MariaDB (whose ALTER USER needs CREATE USER even for one's
- * own account) and on MySQL before 5.7.6. {@code PASSWORD()} is never sent to MySQL 8.0.11+, which
- * removed it.
+ * {@code SET PASSWORD} on MariaDB (whose ALTER USER needs CREATE USER even for one's own account)
+ * and on MySQL before 5.7.6. {@code PASSWORD()} is never sent to MySQL 8.0.11+, which removed it.
  *
- * <p>The new password is bound as a parameter. Connector/J's client-side prepared statement (the
+ * <p>On MariaDB and MySQL before 5.7.6 a {@code mysql_native_password} account (its own
+ * {@code SHOW GRANTS} says so) gets the hash computed here ({@link MySqlNativePassword}), so the
+ * password never reaches a server that would write it to its general log; other plugins (ed25519,
+ * parsec) get {@code PASSWORD(?)}. On MySQL 5.7.6+ {@code ALTER USER CURRENT_USER()} accepts only the
+ * password itself, which MySQL rewrites out of its general, slow and binary logs.
+ *
+ * <p>Whatever is sent is bound as a parameter. Connector/J's client-side prepared statement (the
  * default, and forced here, because servers do not accept a placeholder after {@code IDENTIFIED BY}
  * in a server-side prepared statement) sends it as a string literal escaped for the session's
  * {@code sql_mode}.
@@ -51,6 +57,13 @@ public final class MySqlEngine implements DatabaseEngine {
     static final int ER_MISSING_CURRENT_PASSWORD = 3892;
     /** MariaDB, and MySQL before 5.7.6; only where PASSWORD() exists (never MySQL 8.0.11+). */
     static final String SET_OWN_PASSWORD_LEGACY = "SET PASSWORD = PASSWORD(?)";
+    /**
+     * The same with the hash computed here, for mysql_native_password accounts: a quoted literal is a
+     * hash on MariaDB and MySQL before 5.7.6 (never sent to later MySQL, which would take it as the password).
+     */
+    static final String SET_OWN_PASSWORD_HASH = "SET PASSWORD = ?";
+    /** The account's own grants, which name its plugin on MariaDB and MySQL before 5.7; allowed to every user. */
+    static final String OWN_GRANTS_QUERY = "SHOW GRANTS FOR CURRENT_USER()";
 
     /**
      * Modes cleared from the session's sql_mode. Under NO_BACKSLASH_ESCAPES Connector/J binds a string
@@ -221,9 +234,18 @@ public final class MySqlEngine implements DatabaseEngine {
         if (!alterUser && !version.get().hasPasswordFunction()) {
             throw new SQLException("no statement known to change one's own password on " + server);
         }
-        String[] passwords = {newPassword, secret.password()};
+        String hash = MySqlNativePassword.hash(newPassword);
+        String[] passwords = {newPassword, secret.password(), hash};
         try {
-            execute(connection, alterUser ? ALTER_OWN_PASSWORD : SET_OWN_PASSWORD_LEGACY, newPassword);
+            if (alterUser) {
+                // ALTER USER CURRENT_USER() takes only the password itself; MySQL rewrites it out of its logs.
+                execute(connection, ALTER_OWN_PASSWORD, newPassword);
+            } else if (MySqlNativePassword.isOnlyMethod(ownGrants(connection))) {
+                execute(connection, SET_OWN_PASSWORD_HASH, hash);
+            } else {
+                // ed25519, parsec: the server hashes; the password is bound, and the server's logs may keep it.
+                execute(connection, SET_OWN_PASSWORD_LEGACY, newPassword);
+            }
         } catch (SQLException e) {
             if (!alterUser || e.getErrorCode() != ER_MISSING_CURRENT_PASSWORD) {
                 throw scrubbed(alterUser ? "ALTER USER" : "SET PASSWORD", server, e, passwords);
@@ -236,6 +258,17 @@ public final class MySqlEngine implements DatabaseEngine {
                 throw scrubbed("ALTER USER ... REPLACE", server, again, passwords);
             }
         }
+    }
+
+    private static List<String> ownGrants(Connection connection) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(OWN_GRANTS_QUERY)) {
+            while (rows.next()) {
+                lines.add(rows.getString(1));
+            }
+        }
+        return lines;
     }
 
     private static void execute(Connection connection, String sql, String... parameters) throws SQLException {

@@ -28,11 +28,15 @@ import java.util.function.Consumer;
  * account's grants (from {@code SHOW GRANTS}, see {@link MySqlGrants}), including {@code WITH GRANT
  * OPTION}, roles and the default role, and its TLS requirement ({@code REQUIRE ...}, from the
  * {@code ssl_type}, {@code ssl_cipher}, {@code x509_issuer}, {@code x509_subject} columns).
- * Accounts of the second user on hosts the current user has none on are dropped.
+ * {@link #requireManageable} refuses a second user that exists with anything more (see there);
+ * {@link #synchronizePrivileges} itself only makes the two equal.
  *
  * <p>Names and hosts are quoted as identifiers with backticks (only a backtick needs doubling, in
- * every {@code sql_mode}). Passwords are bound as parameters: the connection comes from
- * {@link MySqlEngine#connect}, whose client-side prepared statements write them as string literals
+ * every {@code sql_mode}). A {@code mysql_native_password} account's password is sent as the hash
+ * computed here ({@link MySqlNativePassword}), and so is the random password of a new account on
+ * MariaDB, so no password reaches a server that logs statements as sent; accounts of other plugins
+ * get the password itself. Either is bound as a parameter: the connection comes from
+ * {@link MySqlEngine#connect}, whose client-side prepared statements write it as a string literal
  * escaped for the session's {@code sql_mode} (the only form {@code IDENTIFIED BY} accepts).
  *
  * <p>The master user needs no SUPER: {@code CREATE USER}, {@code SELECT} on the {@code mysql}
@@ -168,13 +172,17 @@ public final class MySqlUserAdmin implements UserAdministration {
     @Override
     public boolean ensureUser(Connection admin, String likeUser, String username, Consumer<String> log)
             throws SQLException {
+        boolean mariaDb = isMariaDb(MySqlServerVersion.parse(MySqlEngine.serverVersion(admin)));
         Set<String> have = hosts(admin, username);
         boolean created = false;
         for (String host : hosts(admin, likeUser)) {
             if (!have.contains(host)) {
                 String unguessable = unguessablePassword();
-                runWithPassword(admin, "CREATE USER " + account(username, host) + " IDENTIFIED BY ?", unguessable,
-                        "CREATE USER " + describe(username, host));
+                // MariaDB would log a password literal; MySQL rewrites it, and may not offer mysql_native_password.
+                String identified = mariaDb ? " IDENTIFIED BY PASSWORD ?" : " IDENTIFIED BY ?";
+                runWithPassword(admin, "CREATE USER " + account(username, host) + identified,
+                        mariaDb ? MySqlNativePassword.hash(unguessable) : unguessable,
+                        "CREATE USER " + describe(username, host), unguessable);
                 log.accept("created account " + describe(username, host));
                 created = true;
             }
@@ -224,12 +232,55 @@ public final class MySqlUserAdmin implements UserAdministration {
         if (hosts.isEmpty()) {
             throw new SQLException("user '" + username + "' does not exist");
         }
+        String hash = MySqlNativePassword.hash(password);
         for (String host : hosts) {
-            String sql = alterUserSupported(version)
-                    ? "ALTER USER " + account(username, host) + " IDENTIFIED BY ?"
-                    : "SET PASSWORD FOR " + account(username, host) + " = PASSWORD(?)";
-            runWithPassword(admin, sql, password, "setting the password of " + describe(username, host));
+            String what = "setting the password of " + describe(username, host);
+            if (usesNativePasswordOnly(admin, username, host, version)) {
+                runWithPassword(admin, setPasswordHash(account(username, host), version.orElseThrow()), hash, what,
+                        password);
+            } else {
+                // caching_sha2_password, sha256_password, ed25519, parsec hash on the server: they need the password.
+                String sql = alterUserSupported(version)
+                        ? "ALTER USER " + account(username, host) + " IDENTIFIED BY ?"
+                        : "SET PASSWORD FOR " + account(username, host) + " = PASSWORD(?)";
+                runWithPassword(admin, sql, password, what, hash);
+            }
         }
+    }
+
+    /**
+     * Whether the account logs in with mysql_native_password alone, from the identification clause
+     * of SHOW GRANTS (MariaDB, MySQL before 5.7.6) or SHOW CREATE USER (MySQL 5.7.6+). False on a
+     * server of unknown version: the password is then sent as before.
+     */
+    private static boolean usesNativePasswordOnly(Connection admin, String username, String host,
+            Optional<MySqlServerVersion> version) throws SQLException {
+        if (version.isEmpty()) {
+            return false;
+        }
+        if (isMariaDb(version) || !version.get().changesOwnPasswordWithAlterUser()) {
+            return MySqlNativePassword.isOnlyMethod(showGrants(admin, username, host));
+        }
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery("SHOW CREATE USER " + account(username, host))) {
+            while (rows.next()) {
+                lines.add(rows.getString(1));
+            }
+        }
+        return MySqlNativePassword.isOnlyMethod(lines);
+    }
+
+    /** The statement that sets a native account's password from its hash (one placeholder), per server. */
+    private static String setPasswordHash(String account, MySqlServerVersion version) {
+        if (version.flavor() == MySqlServerVersion.Flavor.MARIADB) {
+            return alterUserSupported(Optional.of(version))
+                    ? "ALTER USER " + account + " IDENTIFIED BY PASSWORD ?" : "SET PASSWORD FOR " + account + " = ?";
+        }
+        // MySQL 5.7.6+ takes a quoted SET PASSWORD value as the password itself; AS names the hash.
+        return version.changesOwnPasswordWithAlterUser()
+                ? "ALTER USER " + account + " IDENTIFIED WITH mysql_native_password AS ?"
+                : "SET PASSWORD FOR " + account + " = ?";
     }
 
     // ---- Reading -----------------------------------------------------------------------------------
@@ -392,15 +443,19 @@ public final class MySqlUserAdmin implements UserAdministration {
         }
     }
 
-    /** A statement with one password placeholder; its errors are rebuilt without the password or the driver's causes. */
-    private static void runWithPassword(Connection admin, String sql, String password, String what)
+    /**
+     * A statement with one placeholder for a password or its hash; its errors are rebuilt without
+     * the bound value, without {@code related} (the password the hash is of, or the other way round)
+     * and without the driver's causes.
+     */
+    private static void runWithPassword(Connection admin, String sql, String bound, String what, String related)
             throws SQLException {
         try (PreparedStatement statement = admin.prepareStatement(sql)) {
-            statement.setString(1, password);
+            statement.setString(1, bound);
             statement.execute();
         } catch (SQLException e) {
-            throw new SQLException(what + " failed: " + Redaction.scrub(e.getMessage(), password), e.getSQLState(),
-                    e.getErrorCode());
+            String message = Redaction.scrub(Redaction.scrub(e.getMessage(), bound), related);
+            throw new SQLException(what + " failed: " + message, e.getSQLState(), e.getErrorCode());
         }
     }
 
@@ -421,6 +476,10 @@ public final class MySqlUserAdmin implements UserAdministration {
 
     private static String describe(String username, String host) {
         return "'" + username + "'@'" + host + "'";
+    }
+
+    private static boolean isMariaDb(Optional<MySqlServerVersion> version) {
+        return version.map(v -> v.flavor() == MySqlServerVersion.Flavor.MARIADB).orElse(false);
     }
 
     private static boolean isMySql8(Optional<MySqlServerVersion> version) {

@@ -229,6 +229,28 @@ class MySqlUserAdminIT {
         }
     }
 
+    /** The hash computed here must be the server's PASSWORD() of the same text, beyond ASCII too. */
+    @Test
+    void setPassword_ofANativeAccount_sendsTheHashTheServerWouldComputeForNonAsciiToo() throws SQLException {
+        String source = unique("utf8");
+        users.add(source);
+        db.createAppUser(dbName, source, "Utf8-Passw0rd-1");
+        String target = sync(source);
+        String password = "pässwörd-ü€-\uD83D\uDD11-Zz9";
+
+        admin.setPassword(session, target, password);
+
+        try (PreparedStatement check = session.prepareStatement("SELECT PASSWORD(?)")) {
+            check.setString(1, password);
+            try (ResultSet rows = check.executeQuery()) {
+                rows.next();
+                assertThat(MySqlNativePassword.hash(password)).isEqualTo(rows.getString(1));
+            }
+        }
+        assertThat(showCreateUser(target, "%")).contains(MySqlNativePassword.hash(password));
+        assertThat(db.canLogin(dbName, target, password)).isTrue();
+    }
+
     @Test
     void setPassword_onAServerWithNoBackslashEscapes_isStoredExactly() throws SQLException {
         try (TestDatabase own = TestDatabases.startMysql()) {
