@@ -37,7 +37,8 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
     @Override
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
-        return new MySqlAlternatingUsersRotationHandler(client, environment, logSink);
+        return new MySqlAlternatingUsersRotationHandler(client, MySqlTarget.environmentFor(database(), environment),
+                logSink);
     }
 
     @Override
