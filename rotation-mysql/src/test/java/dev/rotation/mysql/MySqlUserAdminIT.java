@@ -193,6 +193,37 @@ class MySqlUserAdminIT {
         assertThat(log).isEmpty();
     }
 
+    /**
+     * Every privilege this server can grant on {@code *.*}, except those that also exist on schema
+     * objects (and SHOW DATABASES, which only lists names), is one requireManageable refuses: a
+     * server version with a new administrative privilege fails here until the list has it.
+     */
+    @Test
+    void globalAdministrativePrivileges_holdEveryServerLevelPrivilegeOfThisServer() throws SQLException {
+        Set<String> notAdministrative = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "REFERENCES",
+                "INDEX", "ALTER", "SHOW DATABASES", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW",
+                "SHOW VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER", "DELETE HISTORY", "USAGE");
+        String everything = unique("all");
+        users.add(everything);
+        MySqlAlternatingUsersTarget.admin(db, "CREATE USER " + MySqlUserAdmin.account(everything, "%"),
+                "GRANT ALL PRIVILEGES ON *.* TO " + MySqlUserAdmin.account(everything, "%"));
+        Set<String> serverLevel = new TreeSet<>();
+        try (Connection c = db.admin();
+                PreparedStatement query = c.prepareStatement(
+                        "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?")) {
+            query.setString(1, "'" + everything + "'@'%'");
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    serverLevel.add(rows.getString(1).toUpperCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        serverLevel.removeAll(notAdministrative);
+
+        assertThat(serverLevel).isNotEmpty();
+        assertThat(MySqlUserAdmin.GLOBAL_ADMINISTRATIVE_PRIVILEGES).containsAll(serverLevel);
+    }
+
     @Test
     void ensureUser_createsAnAccountNobodyCanLogInToUntilThePasswordIsSet() throws SQLException {
         String source = unique("plain");
