@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -27,11 +29,16 @@ import java.util.Set;
  * <p>The password is changed for the account the connection is logged in as, so the user name
  * never appears in SQL and needs no quoting, and an ordinary user without {@code CREATE USER} or
  * {@code SUPER} may run it: {@code ALTER USER CURRENT_USER()} on MySQL 5.7.6+ and Aurora MySQL,
- * {@code SET PASSWORD = PASSWORD(?)} on MariaDB (whose ALTER USER needs CREATE USER even for one's
- * own account) and on MySQL before 5.7.6. {@code PASSWORD()} is never sent to MySQL 8.0.11+, which
- * removed it.
+ * {@code SET PASSWORD} on MariaDB (whose ALTER USER needs CREATE USER even for one's own account)
+ * and on MySQL before 5.7.6. {@code PASSWORD()} is never sent to MySQL 8.0.11+, which removed it.
  *
- * <p>The new password is bound as a parameter. Connector/J's client-side prepared statement (the
+ * <p>On MariaDB and MySQL before 5.7.6 a {@code mysql_native_password} account (its own
+ * {@code SHOW GRANTS} says so) gets the hash computed here ({@link MySqlNativePassword}), so the
+ * password never reaches a server that would write it to its general log; other plugins (ed25519,
+ * parsec) get {@code PASSWORD(?)}. On MySQL 5.7.6+ {@code ALTER USER CURRENT_USER()} accepts only the
+ * password itself, which MySQL rewrites out of its general, slow and binary logs.
+ *
+ * <p>Whatever is sent is bound as a parameter. Connector/J's client-side prepared statement (the
  * default, and forced here, because servers do not accept a placeholder after {@code IDENTIFIED BY}
  * in a server-side prepared statement) sends it as a string literal escaped for the session's
  * {@code sql_mode}.
@@ -50,16 +57,32 @@ public final class MySqlEngine implements DatabaseEngine {
     static final int ER_MISSING_CURRENT_PASSWORD = 3892;
     /** MariaDB, and MySQL before 5.7.6; only where PASSWORD() exists (never MySQL 8.0.11+). */
     static final String SET_OWN_PASSWORD_LEGACY = "SET PASSWORD = PASSWORD(?)";
+    /**
+     * The same with the hash computed here, for mysql_native_password accounts: a quoted literal is a
+     * hash on MariaDB and MySQL before 5.7.6 (never sent to later MySQL, which would take it as the password).
+     */
+    static final String SET_OWN_PASSWORD_HASH = "SET PASSWORD = ?";
+    /** The account's own grants, which name its plugin on MariaDB and MySQL before 5.7; allowed to every user. */
+    static final String OWN_GRANTS_QUERY = "SHOW GRANTS FOR CURRENT_USER()";
 
     /**
-     * Sent by Connector/J at connect, before it reads the session's sql_mode: under
-     * NO_BACKSLASH_ESCAPES Connector/J binds a string holding a quote, backslash or control
-     * character as a hex literal, which ALTER USER ... IDENTIFIED BY and PASSWORD() refuse (they take
-     * only a quoted string). Without that mode it sends an escaped quoted string. Only this
-     * session's mode changes; the expression leaves no empty element behind.
+     * Modes cleared from the session's sql_mode. Under NO_BACKSLASH_ESCAPES Connector/J binds a string
+     * holding a quote, backslash or control character as a hex literal, which ALTER USER ...
+     * IDENTIFIED BY and PASSWORD() refuse (they take only a quoted string). Under ANSI_QUOTES the
+     * server prints names in SHOW GRANTS in double quotes, inside which a backslash is an ordinary
+     * character, which the grant scanner ({@link MySqlGrants}) would misread. The combination modes
+     * that imply ANSI_QUOTES (ANSI, and MariaDB's DB2, MAXDB, MSSQL, ORACLE, POSTGRESQL, which the
+     * server lists as elements of its own) go too, or setting the rest would turn it back on.
      */
-    static final String SESSION_SQL_MODE =
-            "sql_mode=TRIM(BOTH ',' FROM REPLACE(REPLACE(@@SESSION.sql_mode,'NO_BACKSLASH_ESCAPES',''),',,',','))";
+    static final List<String> CLEARED_SQL_MODES =
+            List.of("NO_BACKSLASH_ESCAPES", "ANSI_QUOTES", "ANSI", "DB2", "MAXDB", "MSSQL", "ORACLE", "POSTGRESQL");
+
+    /**
+     * Sent by Connector/J at connect, before it reads the session's sql_mode: the session's mode
+     * without {@link #CLEARED_SQL_MODES}, every other mode kept. Only this session's mode changes; the
+     * expression removes whole elements of the comma-separated list and leaves no empty one behind.
+     */
+    static final String SESSION_SQL_MODE = sessionSqlMode();
 
     /** Error codes a server answers when it refuses the user name or password. */
     private static final Set<Integer> AUTHENTICATION_ERRORS = Set.of(
@@ -102,7 +125,13 @@ public final class MySqlEngine implements DatabaseEngine {
     @Override
     public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
         String url = jdbcUrl(secret.host(), secret.port().orElse(defaultPort()), secret.dbname());
-        Connection connection = Drivers.MYSQL.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
+        Connection connection;
+        try {
+            connection = Drivers.MYSQL.connect(url, connectionProperties(secret.username(), secret.password(), tls,
+                    settings));
+        } catch (SQLException e) {
+            throw explained(e);
+        }
         if (connection == null) {
             throw new SQLNonTransientConnectionException("Connector/J did not accept the connection URL", "08001");
         }
@@ -149,12 +178,27 @@ public final class MySqlEngine implements DatabaseEngine {
             props.setProperty("sslMode", "DISABLED");
             // caching_sha2_password (the MySQL 8+ default) without TLS sends the password encrypted with
             // the server's RSA key, which the client must fetch whenever the server's login cache is
-            // cold - and it always is right after a password change, so testSecret would fail. A
-            // plaintext session is open to a man in the middle anyway; the reference functions' driver
-            // fetches the key too. TLS, the default, needs no key.
-            props.setProperty("allowPublicKeyRetrieval", "true");
+            // cold - and it always is right after a password change. But a key fetched over plaintext
+            // is whatever a man in the middle sends: he decrypts the password with his own key. So only
+            // when the operator accepts that risk explicitly; TLS needs no key.
+            props.setProperty("allowPublicKeyRetrieval", Boolean.toString(settings.allowPublicKeyRetrieval()));
         }
         return props;
+    }
+
+    /** Connector/J's bare "Public Key Retrieval is not allowed" becomes an error an operator can act on. */
+    private static SQLException explained(SQLException e) {
+        String keyRefused = Messages.getString("Sha256PasswordPlugin.2");
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(keyRefused)) {
+                return new SQLNonTransientConnectionException("the server wants the password encrypted with its RSA"
+                        + " public key (caching_sha2_password or sha256_password without TLS); fetched over plaintext,"
+                        + " that key may be a man in the middle's, who would then read the password, so it is not"
+                        + " fetched: use TLS (ssl: true), or set " + ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL
+                        + "=true to accept that risk", e.getSQLState(), e.getErrorCode(), e);
+            }
+        }
+        return e;
     }
 
     /**
@@ -190,9 +234,18 @@ public final class MySqlEngine implements DatabaseEngine {
         if (!alterUser && !version.get().hasPasswordFunction()) {
             throw new SQLException("no statement known to change one's own password on " + server);
         }
-        String[] passwords = {newPassword, secret.password()};
+        String hash = MySqlNativePassword.hash(newPassword);
+        String[] passwords = {newPassword, secret.password(), hash};
         try {
-            execute(connection, alterUser ? ALTER_OWN_PASSWORD : SET_OWN_PASSWORD_LEGACY, newPassword);
+            if (alterUser) {
+                // ALTER USER CURRENT_USER() takes only the password itself; MySQL rewrites it out of its logs.
+                execute(connection, ALTER_OWN_PASSWORD, newPassword);
+            } else if (MySqlNativePassword.isOnlyMethod(ownGrants(connection))) {
+                execute(connection, SET_OWN_PASSWORD_HASH, hash);
+            } else {
+                // ed25519, parsec: the server hashes; the password is bound, and the server's logs may keep it.
+                execute(connection, SET_OWN_PASSWORD_LEGACY, newPassword);
+            }
         } catch (SQLException e) {
             if (!alterUser || e.getErrorCode() != ER_MISSING_CURRENT_PASSWORD) {
                 throw scrubbed(alterUser ? "ALTER USER" : "SET PASSWORD", server, e, passwords);
@@ -205,6 +258,17 @@ public final class MySqlEngine implements DatabaseEngine {
                 throw scrubbed("ALTER USER ... REPLACE", server, again, passwords);
             }
         }
+    }
+
+    private static List<String> ownGrants(Connection connection) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(OWN_GRANTS_QUERY)) {
+            while (rows.next()) {
+                lines.add(rows.getString(1));
+            }
+        }
+        return lines;
     }
 
     private static void execute(Connection connection, String sql, String... parameters) throws SQLException {
@@ -237,6 +301,14 @@ public final class MySqlEngine implements DatabaseEngine {
             }
             return rows.getString(1);
         }
+    }
+
+    private static String sessionSqlMode() {
+        String modes = "CONCAT(',', @@SESSION.sql_mode, ',')";
+        for (String mode : CLEARED_SQL_MODES) {
+            modes = "REPLACE(" + modes + ", '," + mode + ",', ',')";
+        }
+        return "sql_mode=TRIM(BOTH ',' FROM " + modes + ")";
     }
 
     private static long millis(Duration duration) {

@@ -1,5 +1,6 @@
 package dev.rotation.mysql;
 
+import dev.rotation.shared.RotationException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -79,8 +80,16 @@ final class MySqlGrants {
     record SetDefaultRole(Optional<String> role) implements Change {
     }
 
-    /** Parses the rows of {@code SHOW GRANTS}; lines it does not understand are returned in {@code skipped}. */
-    static MySqlGrants parse(List<String> lines, List<String> skipped) {
+    /**
+     * Parses the rows of {@code SHOW GRANTS} for {@code account} (for error messages). A line it does
+     * not understand fails the whole parse: copying the rest would give the other user grants that
+     * differ from the current user's, for example a MySQL 8 global grant without the partial
+     * {@code REVOKE ... ON mysql.*} that limits it.
+     *
+     * @throws RotationException naming the account and the line's leading keywords (never the whole
+     *     line: MariaDB prints the password hash in it)
+     */
+    static MySqlGrants parse(List<String> lines, String account) {
         Map<String, ObjectGrant> objects = new LinkedHashMap<>();
         Map<String, Boolean> roles = new LinkedHashMap<>();
         String defaultRole = null;
@@ -90,20 +99,17 @@ final class MySqlGrants {
             if (upper.startsWith("SET DEFAULT ROLE ")) {
                 int forAt = topLevelKeyword(line, "FOR", 0);
                 if (forAt < 0) {
-                    skipped.add(line);
-                    continue;
+                    throw notUnderstood(line, account);
                 }
                 defaultRole = line.substring("SET DEFAULT ROLE ".length(), forAt).strip();
                 continue;
             }
             if (!upper.startsWith("GRANT ")) {
-                skipped.add(line);
-                continue;
+                throw notUnderstood(line, account);
             }
             int toAt = topLevelKeyword(line, "TO", 6);
             if (toAt < 0) {
-                skipped.add(line);
-                continue;
+                throw notUnderstood(line, account);
             }
             String head = line.substring(6, toAt).strip();
             String tail = line.substring(toAt + 2);
@@ -128,6 +134,26 @@ final class MySqlGrants {
             });
         }
         return new MySqlGrants(objects, roles, defaultRole);
+    }
+
+    private static RotationException notUnderstood(String line, String account) {
+        String kind = leadingKeywords(line);
+        String hint = kind.toUpperCase(Locale.ROOT).startsWith("REVOKE")
+                ? " (a partial revoke, from partial_revokes=ON: the function cannot copy it exactly)" : "";
+        return new RotationException("SHOW GRANTS for " + account + " has a line starting with '" + kind
+                + "' that the function does not understand" + hint + "; no privilege was changed");
+    }
+
+    /** Up to the first three words of a line made of letters, digits and underscores only: no names, no hash. */
+    static String leadingKeywords(String line) {
+        List<String> words = new ArrayList<>();
+        for (String word : line.strip().split("\\s+", 4)) {
+            if (words.size() == 3 || !word.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                break;
+            }
+            words.add(word);
+        }
+        return words.isEmpty() ? "(no keyword)" : String.join(" ", words);
     }
 
     /** One item of a privilege list: USAGE means nothing, ALL [PRIVILEGES] everything, columns are split. */

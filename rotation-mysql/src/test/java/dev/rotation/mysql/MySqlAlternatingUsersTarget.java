@@ -4,12 +4,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.shared.AlternateUsername;
 import dev.rotation.shared.contract.alternating.AlternatingUsersTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,7 +37,8 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
     @Override
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
-        return new MySqlAlternatingUsersRotationHandler(client, environment, logSink);
+        return new MySqlAlternatingUsersRotationHandler(client, MySqlTarget.environmentFor(database(), environment),
+                logSink);
     }
 
     @Override
@@ -103,10 +106,16 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
                 admin(db, "GRANT SELECT ON " + grantDatabase(extraDb) + ".* TO " + MySqlUserAdmin.account(currentUser, "%"));
             }
 
+            /**
+             * From both users of the pair, as this module's documentation says: rotation refuses to manage
+             * an other user that holds privileges on an object the current user holds nothing on (it
+             * cannot tell that from someone else's account), so a whole object is taken away from both.
+             */
             @Override
             public void revokeFrom(String currentUser) {
-                admin(db, "REVOKE SELECT ON " + grantDatabase(extraDb) + ".* FROM "
-                        + MySqlUserAdmin.account(currentUser, "%"));
+                for (String user : List.of(AlternateUsername.baseOf(currentUser), AlternateUsername.cloneOf(currentUser))) {
+                    admin(db, "REVOKE SELECT ON " + grantDatabase(extraDb) + ".* FROM " + MySqlUserAdmin.account(user, "%"));
+                }
             }
 
             @Override

@@ -42,6 +42,29 @@ class MySqlEngineChangePasswordTest {
         assertThat(server.executed).containsExactly(new Executed(MySqlEngine.SET_OWN_PASSWORD_LEGACY, List.of(NEW)));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"10.11.19-MariaDB-0+deb12u1", "5.5.5-10.1.48-MariaDB", "5.6.51"})
+    void changeOwnPassword_onANativePasswordAccount_sendsTheHashNotThePassword(String version) throws SQLException {
+        ScriptedConnection server = new ScriptedConnection(version).withOwnGrants(
+                "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19'",
+                "GRANT ALL PRIVILEGES ON `app`.* TO `app`@`%`");
+
+        engine.changeOwnPassword(server.connection(), secret, NEW);
+
+        assertThat(server.executed).containsExactly(
+                new Executed(MySqlEngine.SET_OWN_PASSWORD_HASH, List.of(MySqlNativePassword.hash(NEW))));
+    }
+
+    @Test
+    void changeOwnPassword_onAnEd25519Account_bindsThePasswordForTheServerToHash() throws SQLException {
+        ScriptedConnection server = new ScriptedConnection("10.11.19-MariaDB").withOwnGrants(
+                "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED VIA ed25519 USING 'Cs/UhnHiUaAHaL+T6o7MqCC2L/izYv5MOSlJnaoPxqk'");
+
+        engine.changeOwnPassword(server.connection(), secret, NEW);
+
+        assertThat(server.executed).containsExactly(new Executed(MySqlEngine.SET_OWN_PASSWORD_LEGACY, List.of(NEW)));
+    }
+
     @Test
     void changeOwnPassword_whenTheServerRequiresTheCurrentPassword_retriesWithReplace() throws SQLException {
         ScriptedConnection server = new ScriptedConnection("8.0.36").thenFail(new SQLException(

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -55,9 +56,20 @@ class MySqlEngineTest {
     }
 
     @Test
-    void connectionProperties_disabled_retrievesThePublicKeySoCachingSha2LoginsWorkAfterAChange() throws SQLException {
+    void connectionProperties_disabled_neverRetrievesThePublicKeyByDefault() throws SQLException {
         Properties props = MySqlEngine.connectionProperties("app", "pw", Tls.DISABLED, SETTINGS);
-        assertThat(props).containsEntry("sslMode", "DISABLED").containsEntry("allowPublicKeyRetrieval", "true");
+        assertThat(props).containsEntry("sslMode", "DISABLED").containsEntry("allowPublicKeyRetrieval", "false");
+    }
+
+    @Test
+    void connectionProperties_allowPublicKeyRetrieval_onlyForPlaintextSessions() throws SQLException {
+        ConnectionSettings allowing = ConnectionSettings.fromEnvironment(
+                Map.of(ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL, "true"));
+
+        assertThat(MySqlEngine.connectionProperties("app", "pw", Tls.DISABLED, allowing))
+                .containsEntry("allowPublicKeyRetrieval", "true");
+        assertThat(MySqlEngine.connectionProperties("app", "pw", Tls.VERIFY, allowing))
+                .doesNotContainEntry("allowPublicKeyRetrieval", "true");
     }
 
     @Test

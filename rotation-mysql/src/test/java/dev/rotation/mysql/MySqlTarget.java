@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.local.testdb.TlsMaterial;
+import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.contract.RotationTarget;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -61,7 +63,23 @@ final class MySqlTarget implements RotationTarget, FaultTarget {
     @Override
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
-        return new MySqlRotationHandler(client, environment, logSink);
+        return new MySqlRotationHandler(client, environmentFor(database(), environment), logSink);
+    }
+
+    /**
+     * The function's environment for a test server: a MySQL 8+ one (the container, when Docker
+     * answers) logs plaintext sessions in with caching_sha2_password, whose full authentication
+     * after a password change needs the server's RSA key, which the function fetches only when
+     * told to; on loopback no man in the middle can swap it. MariaDB has no such plugin: unchanged.
+     * A test that sets the variable itself keeps its value.
+     */
+    static Map<String, String> environmentFor(TestDatabase db, Map<String, String> environment) {
+        if (!db.engine().equals("mysql") || environment.containsKey(ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL)) {
+            return environment;
+        }
+        Map<String, String> withKeyRetrieval = new HashMap<>(environment);
+        withKeyRetrieval.put(ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL, "true");
+        return withKeyRetrieval;
     }
 
     @Override

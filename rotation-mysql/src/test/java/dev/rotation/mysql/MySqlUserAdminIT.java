@@ -193,6 +193,37 @@ class MySqlUserAdminIT {
         assertThat(log).isEmpty();
     }
 
+    /**
+     * Every privilege this server can grant on {@code *.*}, except those that also exist on schema
+     * objects (and SHOW DATABASES, which only lists names), is one requireManageable refuses: a
+     * server version with a new administrative privilege fails here until the list has it.
+     */
+    @Test
+    void globalAdministrativePrivileges_holdEveryServerLevelPrivilegeOfThisServer() throws SQLException {
+        Set<String> notAdministrative = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "REFERENCES",
+                "INDEX", "ALTER", "SHOW DATABASES", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW",
+                "SHOW VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER", "DELETE HISTORY", "USAGE");
+        String everything = unique("all");
+        users.add(everything);
+        MySqlAlternatingUsersTarget.admin(db, "CREATE USER " + MySqlUserAdmin.account(everything, "%"),
+                "GRANT ALL PRIVILEGES ON *.* TO " + MySqlUserAdmin.account(everything, "%"));
+        Set<String> serverLevel = new TreeSet<>();
+        try (Connection c = db.admin();
+                PreparedStatement query = c.prepareStatement(
+                        "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?")) {
+            query.setString(1, "'" + everything + "'@'%'");
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    serverLevel.add(rows.getString(1).toUpperCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        serverLevel.removeAll(notAdministrative);
+
+        assertThat(serverLevel).isNotEmpty();
+        assertThat(MySqlUserAdmin.GLOBAL_ADMINISTRATIVE_PRIVILEGES).containsAll(serverLevel);
+    }
+
     @Test
     void ensureUser_createsAnAccountNobodyCanLogInToUntilThePasswordIsSet() throws SQLException {
         String source = unique("plain");
@@ -229,6 +260,28 @@ class MySqlUserAdminIT {
         }
     }
 
+    /** The hash computed here must be the server's PASSWORD() of the same text, beyond ASCII too. */
+    @Test
+    void setPassword_ofANativeAccount_sendsTheHashTheServerWouldComputeForNonAsciiToo() throws SQLException {
+        String source = unique("utf8");
+        users.add(source);
+        db.createAppUser(dbName, source, "Utf8-Passw0rd-1");
+        String target = sync(source);
+        String password = "pässwörd-ü€-\uD83D\uDD11-Zz9";
+
+        admin.setPassword(session, target, password);
+
+        try (PreparedStatement check = session.prepareStatement("SELECT PASSWORD(?)")) {
+            check.setString(1, password);
+            try (ResultSet rows = check.executeQuery()) {
+                rows.next();
+                assertThat(MySqlNativePassword.hash(password)).isEqualTo(rows.getString(1));
+            }
+        }
+        assertThat(showCreateUser(target, "%")).contains(MySqlNativePassword.hash(password));
+        assertThat(db.canLogin(dbName, target, password)).isTrue();
+    }
+
     @Test
     void setPassword_onAServerWithNoBackslashEscapes_isStoredExactly() throws SQLException {
         try (TestDatabase own = TestDatabases.startMysql()) {
@@ -251,5 +304,72 @@ class MySqlUserAdminIT {
 
             assertThat(own.canLogin(ownDb, source + "_clone", password)).isTrue();
         }
+    }
+    /**
+     * ANSI_QUOTES makes the server print names in double quotes, inside which a backslash is an
+     * ordinary character: a scanner reading them as string literals loses its place. The function's
+     * session clears the mode, so names come back in backticks.
+     */
+    @Test
+    void synchronizePrivileges_onAServerWithAnsiQuotes_copiesGrantsOnNamesWithQuotesAndBackslashes()
+            throws SQLException {
+        try (TestDatabase own = TestDatabases.startMysql()) {
+            String ownDb = own.createDatabase("ansi");
+            String odd = "q\"d'b\\";
+            String oddTable = MySqlUserAdmin.quote(odd) + "." + MySqlUserAdmin.quote("t\\");
+            String source = unique("ansi");
+            own.createAppUser(ownDb, source, "Ansi-Passw0rd-1");
+            String ownMaster = unique("master");
+            MySqlAlternatingUsersTarget.createMaster(own, ownMaster, "Master-Passw0rd-1");
+            MySqlAlternatingUsersTarget.admin(own,
+                    "CREATE DATABASE " + MySqlUserAdmin.quote(odd),
+                    "CREATE TABLE " + oddTable + " (id INT)",
+                    "INSERT INTO " + oddTable + " VALUES (1)",
+                    "GRANT SELECT ON " + oddTable + " TO " + MySqlUserAdmin.account(source, "%"),
+                    "GRANT INSERT ON " + MySqlAlternatingUsersTarget.grantDatabase(odd) + ".* TO "
+                            + MySqlUserAdmin.account(source, "%"),
+                    "SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',ANSI_QUOTES')");
+            DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(own.host()).port(own.port())
+                    .username(ownMaster).password("Master-Passw0rd-1").ssl(SslMode.DISABLED).build();
+            String target = source + "_clone";
+            try (Connection ownSession = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED,
+                    ConnectionSettings.defaults())) {
+                admin.ensureUser(ownSession, source, target, log::add);
+                admin.synchronizePrivileges(ownSession, source, target, log::add);
+                admin.setPassword(ownSession, target, "Clone-Passw0rd-1");
+            }
+
+            try (Connection c = own.admin(); Statement s = c.createStatement()) {
+                s.execute("SET SESSION sql_mode = ''");
+                assertThat(grantsOf(c, target)).isEqualTo(grantsOf(c, source))
+                        .anyMatch(line -> line.contains("ON `q\"d'b\\\\`.*"))
+                        .anyMatch(line -> line.contains("ON `q\"d'b\\`.`t\\`"));
+            }
+            try (Connection clone = own.connect(ownDb, target, "Clone-Passw0rd-1"); Statement s = clone.createStatement();
+                    ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM " + oddTable)) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+            // Combination modes imply ANSI_QUOTES: setting what is left must not bring it back.
+            MySqlAlternatingUsersTarget.admin(own,
+                    "SET GLOBAL sql_mode = 'ORACLE,MSSQL,ANSI,DB2,NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES'");
+            try (Connection ownSession = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED,
+                    ConnectionSettings.defaults()); Statement s = ownSession.createStatement();
+                    ResultSet rows = s.executeQuery("SELECT @@SESSION.sql_mode")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1).split(",")).contains("STRICT_TRANS_TABLES")
+                        .doesNotContain("ANSI_QUOTES", "NO_BACKSLASH_ESCAPES", "ORACLE", "MSSQL", "ANSI", "DB2");
+            }
+        }
+    }
+
+    /** SHOW GRANTS with the account's own name and MariaDB's password hash cut out, as a sorted set. */
+    private static Set<String> grantsOf(Connection c, String user) throws SQLException {
+        Set<String> lines = new TreeSet<>();
+        for (String line : MySqlUserAdmin.showGrants(c, user, "%")) {
+            lines.add(line.replace(MySqlUserAdmin.quote(user) + "@", "`USER`@")
+                    .replaceAll(" IDENTIFIED BY PASSWORD '[^']*'", ""));
+        }
+        return lines;
     }
 }

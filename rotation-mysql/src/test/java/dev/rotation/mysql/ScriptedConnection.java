@@ -12,7 +12,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * A JDBC connection that answers {@code SELECT VERSION()} with a chosen version, records every
+ * A JDBC connection that answers {@code SELECT VERSION()} with a chosen version and
+ * {@code SHOW GRANTS FOR CURRENT_USER()} with chosen lines, records every
  * prepared statement with its bound parameters, and fails executions from a script: enough to check
  * which statement {@link MySqlEngine#changeOwnPassword} picks for a server, without one.
  */
@@ -24,9 +25,16 @@ final class ScriptedConnection {
     final List<Executed> executed = new ArrayList<>();
     private final String version;
     private final Deque<SQLException> failures = new ArrayDeque<>();
+    private List<String> ownGrants = List.of();
 
     ScriptedConnection(String version) {
         this.version = version;
+    }
+
+    /** What {@code SHOW GRANTS FOR CURRENT_USER()} answers (nothing unless set). */
+    ScriptedConnection withOwnGrants(String... lines) {
+        ownGrants = List.of(lines);
+        return this;
     }
 
     /** The next execution throws {@code failure}; later ones succeed unless scripted too. */
@@ -47,25 +55,25 @@ final class ScriptedConnection {
     private Statement statement() {
         return proxy(Statement.class, (name, args) -> switch (name) {
             case "executeQuery" -> {
-                if (!args[0].equals(MySqlEngine.VERSION_QUERY)) {
-                    throw new SQLException("unexpected query " + args[0]);
+                if (args[0].equals(MySqlEngine.VERSION_QUERY)) {
+                    yield rows(List.of(version));
                 }
-                yield versionRow();
+                if (args[0].equals(MySqlEngine.OWN_GRANTS_QUERY)) {
+                    yield rows(ownGrants);
+                }
+                throw new SQLException("unexpected query " + args[0]);
             }
             case "close" -> null;
             default -> throw new UnsupportedOperationException(name);
         });
     }
 
-    private ResultSet versionRow() {
-        boolean[] read = {false};
+    /** A one-column result set of {@code values}. */
+    private ResultSet rows(List<String> values) {
+        int[] row = {-1};
         return proxy(ResultSet.class, (name, args) -> switch (name) {
-            case "next" -> {
-                boolean first = !read[0];
-                read[0] = true;
-                yield first;
-            }
-            case "getString" -> version;
+            case "next" -> ++row[0] < values.size();
+            case "getString" -> values.get(row[0]);
             case "close" -> null;
             default -> throw new UnsupportedOperationException(name);
         });

@@ -1,0 +1,256 @@
+package dev.rotation.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotation.local.secretsmanager.RotationOutcome;
+import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.local.testdb.TestDatabases;
+import dev.rotation.shared.contract.LocalRotationWorld;
+import dev.rotation.shared.contract.TestJson;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The {@code X_clone} takeover: whoever writes a secret chooses its user name, and alternating users
+ * switch from {@code X_clone} to {@code X}. An attacker who owns a database user named
+ * {@code victim_clone}, and a secret for it that names a master secret the function may read,
+ * would have the function copy the attacker's grants onto {@code victim}, drop victim's other
+ * accounts and give victim a password the attacker then reads from the secret.
+ *
+ * <p>Each test sets up an existing {@code victim} the pair does not manage and runs a real rotation
+ * of the attacker's secret through the local Secrets Manager with the alternating-users handler:
+ * setSecret must refuse, naming the user and the reason, and victim, its grants, its hosts, its
+ * password and the secret's versions stay as they were.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MySqlCloneTakeoverIT {
+    private final TestDatabase db = TestDatabases.mysql();
+    private final List<String> users = new ArrayList<>();
+    private final List<String> roles = new ArrayList<>();
+    private String victimDb;
+    private String attackerDb;
+    private AttackWorld world;
+    private String master;
+    private String masterArn;
+
+    @BeforeAll
+    void createDatabases() {
+        victimDb = db.createDatabase("victim");
+        attackerDb = db.createDatabase("attacker");
+    }
+
+    @BeforeEach
+    void startWorld() {
+        world = AttackWorld.alternatingUsers();
+        master = LocalRotationWorld.unique("master");
+        String password = LocalRotationWorld.newPassword();
+        users.add(master);
+        MySqlAlternatingUsersTarget.createMaster(db, master, password);
+        masterArn = world.createSecret(TestJson.object().put("engine", db.engine()).put("host", db.host())
+                .put("port", db.port()).put("username", master).put("password", password).write());
+    }
+
+    @AfterEach
+    void cleanUp() {
+        world.close();
+        for (String role : roles) {
+            MySqlAlternatingUsersTarget.admin(db, "DROP ROLE IF EXISTS " + MySqlUserAdmin.quote(role));
+        }
+        roles.clear();
+        try (Connection c = db.admin()) {
+            for (String user : users) {
+                for (String host : MySqlUserAdmin.hosts(c, user)) {
+                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlUserAdmin.account(user, host));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        users.clear();
+    }
+
+    /** An existing user with its own database: what the attacker wants to take over. */
+    private String victim(String password) {
+        String victim = LocalRotationWorld.unique("victim");
+        users.add(victim);
+        db.createAppUser(victimDb, victim, password);
+        return victim;
+    }
+
+    /** The attacker's own database user {@code <other>_clone}, with a password the attacker knows. */
+    private String attacker(String other, String password) {
+        String attacker = other + "_clone";
+        users.add(attacker);
+        db.createAppUser(attackerDb, attacker, password);
+        return attacker;
+    }
+
+    /** Every host's SHOW GRANTS lines, as the administrator sees them (hash included: it must not change either). */
+    private Map<String, List<String>> accounts(String user) {
+        Map<String, List<String>> accounts = new LinkedHashMap<>();
+        try (Connection c = db.admin()) {
+            for (String host : MySqlUserAdmin.hosts(c, user)) {
+                accounts.put(host, MySqlUserAdmin.showGrants(c, user, host));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return accounts;
+    }
+
+    /**
+     * Rotates the attacker's secret for {@code attacker} and checks the refusal: setSecret fails naming
+     * {@code other} and {@code reason}; other's accounts and grants and the secret's versions unchanged.
+     */
+    private void assertRefused(String attacker, String attackerPassword, String other, String reason) {
+        String arn = world.createSecret(TestJson.object().put("engine", db.engine()).put("host", db.host())
+                .put("port", db.port()).put("username", attacker).put("password", attackerPassword)
+                .put("dbname", attackerDb).put("masterarn", masterArn).write());
+        Map<String, List<String>> before = accounts(other);
+        Map<String, String> versions = world.settledVersions(arn);
+
+        RotationOutcome outcome = world.rotate(arn);
+
+        assertThat(outcome.status()).as("reason: %s", outcome.reason()).isEqualTo(RotationOutcome.FAILED);
+        assertThat(outcome.step()).isEqualTo("setSecret");
+        assertThat(outcome.reason()).contains("'" + other + "'", reason);
+        assertThat(accounts(other)).as("accounts and grants of %s", other).isEqualTo(before);
+        assertThat(world.settledVersions(arn).equals(versions)).as("AWSCURRENT and AWSPREVIOUS unchanged").isTrue();
+        for (String text : world.texts(outcome)) {
+            assertThat(text.contains(attackerPassword)).as("a log line or error holds the password").isFalse();
+        }
+    }
+
+    @Test
+    void setSecret_whenTheOtherUserHoldsADatabaseTheCurrentOneHasNothingOn_refusesAndVictimStillLogsIn() {
+        String victimPassword = LocalRotationWorld.newPassword();
+        String victim = victim(victimPassword);
+        String attackerPassword = LocalRotationWorld.newPassword();
+        String attacker = attacker(victim, attackerPassword);
+
+        assertRefused(attacker, attackerPassword, victim, "holds privileges on");
+
+        assertThat(db.canLogin(victimDb, victim, victimPassword)).as("victim logs in with its own password").isTrue();
+    }
+
+    @Test
+    void setSecret_whenTheOtherUserIsTheMaster_refuses() {
+        String attackerPassword = LocalRotationWorld.newPassword();
+        String attacker = attacker(master, attackerPassword);
+
+        assertRefused(attacker, attackerPassword, master, "master user");
+    }
+
+    @Test
+    void setSecret_whenTheOtherUserHoldsCreateUser_refusesEvenIfTheCurrentOneHoldsSomethingGlobal() {
+        String victimPassword = LocalRotationWorld.newPassword();
+        String victim = victim(victimPassword);
+        String attackerPassword = LocalRotationWorld.newPassword();
+        String attacker = attacker(victim, attackerPassword);
+        MySqlAlternatingUsersTarget.admin(db,
+                "GRANT SELECT, CREATE USER ON *.* TO " + MySqlUserAdmin.account(victim, "%"),
+                "GRANT SELECT ON *.* TO " + MySqlUserAdmin.account(attacker, "%"),
+                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
+                        + MySqlUserAdmin.account(attacker, "%"));
+
+        assertRefused(attacker, attackerPassword, victim, "CREATE USER");
+
+        assertThat(db.canLogin(victimDb, victim, victimPassword)).isTrue();
+    }
+
+    @Test
+    void setSecret_whenTheOtherUserHoldsARoleTheCurrentOneDoesNot_refuses() {
+        String victimPassword = LocalRotationWorld.newPassword();
+        String victim = victim(victimPassword);
+        String attackerPassword = LocalRotationWorld.newPassword();
+        String attacker = attacker(victim, attackerPassword);
+        String role = LocalRotationWorld.unique("role");
+        roles.add(role);
+        MySqlAlternatingUsersTarget.admin(db,
+                "CREATE ROLE " + MySqlUserAdmin.quote(role),
+                "GRANT " + MySqlUserAdmin.quote(role) + " TO " + MySqlUserAdmin.account(victim, "%"),
+                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
+                        + MySqlUserAdmin.account(attacker, "%"));
+
+        assertRefused(attacker, attackerPassword, victim, "role " + MySqlUserAdmin.quote(role));
+
+        assertThat(db.canLogin(victimDb, victim, victimPassword)).isTrue();
+    }
+
+    @Test
+    void setSecret_whenTheOtherUserHasAnAccountOnAHostTheCurrentOneHasNot_refusesInsteadOfDroppingIt() {
+        String victimPassword = LocalRotationWorld.newPassword();
+        String victim = victim(victimPassword);
+        String attackerPassword = LocalRotationWorld.newPassword();
+        String attacker = attacker(victim, attackerPassword);
+        MySqlAlternatingUsersTarget.admin(db,
+                "CREATE USER " + MySqlUserAdmin.account(victim, "10.1.2.%") + " IDENTIFIED BY 'Other-Host-Passw0rd'",
+                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
+                        + MySqlUserAdmin.account(attacker, "%"),
+                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb) + ".* TO "
+                        + MySqlUserAdmin.account(victim, "%"));
+
+        assertRefused(attacker, attackerPassword, victim, "'10.1.2.%'");
+
+        assertThat(db.canLogin(victimDb, victim, victimPassword)).isTrue();
+    }
+    // ---- what a pair the function manages still does ------------------------------------------
+
+    /** A pair's secret for a new application user; returns the secret's ARN after its first rotation. */
+    private String rotatedPair(String base, String password) {
+        users.add(base);
+        users.add(base + "_clone");
+        db.createAppUser(victimDb, base, password);
+        String arn = world.createSecret(TestJson.object().put("engine", db.engine()).put("host", db.host())
+                .put("port", db.port()).put("username", base).put("password", password).put("dbname", victimDb)
+                .put("masterarn", masterArn).write());
+        rotateSuccessfully(arn);
+        return arn;
+    }
+
+    private void rotateSuccessfully(String arn) {
+        RotationOutcome outcome = world.rotate(arn);
+        assertThat(outcome.status()).as("reason: %s", outcome.reason()).isEqualTo(RotationOutcome.SUCCEEDED);
+    }
+
+    private String extraGrant(String privileges, String user) {
+        return "GRANT " + privileges + " ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb) + ".* TO "
+                + MySqlUserAdmin.account(user, "%");
+    }
+
+    @Test
+    void rotation_ofAManagedPair_copiesAnAddedGrant_syncsARevocationWithinAnObject_andRefusesAWholeObjectOne() {
+        String base = LocalRotationWorld.unique("pair");
+        String clone = base + "_clone";
+        String arn = rotatedPair(base, LocalRotationWorld.newPassword());
+        MySqlAlternatingUsersTarget.admin(db, extraGrant("SELECT, INSERT", clone));
+        rotateSuccessfully(arn);
+        assertThat(accounts(base).get("%")).as("the grant added to the current user was copied")
+                .anyMatch(line -> line.startsWith("GRANT SELECT, INSERT ON"));
+
+        MySqlAlternatingUsersTarget.admin(db, "REVOKE INSERT ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb)
+                + ".* FROM " + MySqlUserAdmin.account(base, "%"));
+        rotateSuccessfully(arn);
+        assertThat(accounts(clone).get("%")).as("the revocation within the object reached the other user")
+                .anyMatch(line -> line.startsWith("GRANT SELECT ON"))
+                .noneMatch(line -> line.contains("INSERT"));
+
+        MySqlAlternatingUsersTarget.admin(db, "REVOKE SELECT ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb)
+                + ".* FROM " + MySqlUserAdmin.account(clone, "%"));
+        Map<String, List<String>> before = accounts(base);
+        RotationOutcome refused = world.rotate(arn);
+
+        assertThat(refused.status()).isEqualTo(RotationOutcome.FAILED);
+        assertThat(refused.reason()).contains("'" + base + "'", "holds privileges on", "revoke it from both users");
+        assertThat(accounts(base)).isEqualTo(before);
+    }
+}
