@@ -82,7 +82,7 @@ class ServeAwsCliIT {
         db.createAppUser(database, user, firstPassword);
         String name = "cli/" + functionName + "-" + user;
         String secret = JSON.writeValueAsString(Map.of("engine", db.engine(), "host", db.host(), "port", db.port(),
-                "username", user, "password", firstPassword, "dbname", database));
+                "username", user, "password", firstPassword, "dbname", database, "ssl", false));
         String firstVersion = ok("create-secret", "--name", name, "--secret-string", secret).path("VersionId").asText();
 
         JsonNode rotation = ok("rotate-secret", "--secret-id", name, "--rotation-lambda-arn",

@@ -163,6 +163,8 @@ final class DemoCommand {
         secret.put("username", user);
         secret.put("password", firstPassword);
         secret.put("dbname", database);
+        // The throwaway servers offer no TLS; without this key the functions refuse plaintext.
+        secret.put("ssl", false);
         JsonNode created = sm.call("CreateSecret", Map.of("Name", engine.secretName(), "SecretString", json(secret)));
         String arn = created.path("ARN").asText();
         out.println("  create-secret " + engine.secretName() + " -> " + arn);

@@ -55,7 +55,7 @@ class MySqlCloneTakeoverIT {
         String password = LocalRotationWorld.newPassword();
         users.add(master);
         MySqlAlternatingUsersTarget.createMaster(db, master, password);
-        masterArn = world.createSecret(TestJson.object().put("engine", db.engine()).put("host", db.host())
+        masterArn = world.createSecret(TestJson.object().put("engine", db.engine()).put("ssl", false).put("host", db.host())
                 .put("port", db.port()).put("username", master).put("password", password).write());
     }
 
@@ -112,7 +112,7 @@ class MySqlCloneTakeoverIT {
      * {@code other} and {@code reason}; other's accounts and grants and the secret's versions unchanged.
      */
     private void assertRefused(String attacker, String attackerPassword, String other, String reason) {
-        String arn = world.createSecret(TestJson.object().put("engine", db.engine()).put("host", db.host())
+        String arn = world.createSecret(TestJson.object().put("engine", db.engine()).put("ssl", false).put("host", db.host())
                 .put("port", db.port()).put("username", attacker).put("password", attackerPassword)
                 .put("dbname", attackerDb).put("masterarn", masterArn).write());
         Map<String, List<String>> before = accounts(other);
@@ -210,7 +210,7 @@ class MySqlCloneTakeoverIT {
         users.add(base);
         users.add(base + "_clone");
         db.createAppUser(victimDb, base, password);
-        String arn = world.createSecret(TestJson.object().put("engine", db.engine()).put("host", db.host())
+        String arn = world.createSecret(TestJson.object().put("engine", db.engine()).put("ssl", false).put("host", db.host())
                 .put("port", db.port()).put("username", base).put("password", password).put("dbname", victimDb)
                 .put("masterarn", masterArn).write());
         rotateSuccessfully(arn);

@@ -101,7 +101,7 @@ class MySqlGeneralLogIT {
     }
 
     private TestJson secret(String user, String password) {
-        return TestJson.object().put("engine", db.engine()).put("host", db.host()).put("port", db.port())
+        return TestJson.object().put("engine", db.engine()).put("ssl", false).put("host", db.host()).put("port", db.port())
                 .put("username", user).put("password", password).put("dbname", dbName);
     }
 

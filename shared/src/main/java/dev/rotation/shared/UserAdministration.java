@@ -45,9 +45,8 @@ public interface UserAdministration {
      *
      * @throws RotationException naming the user and the reason
      */
-    default void requireManageable(Connection admin, String currentUser, String otherUser, String masterUser)
-            throws SQLException {
-    }
+    void requireManageable(Connection admin, String currentUser, String otherUser, String masterUser)
+            throws SQLException;
 
     /**
      * Creates {@code username} if it does not exist yet (on MySQL: on every host {@code likeUser}'s

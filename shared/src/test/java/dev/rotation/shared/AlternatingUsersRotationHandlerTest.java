@@ -54,6 +54,11 @@ class AlternatingUsersRotationHandlerTest {
         }
 
         @Override
+        public void requireManageable(Connection connection, String currentUser, String otherUser, String masterUser) {
+            calls.add("manageable " + otherUser);
+        }
+
+        @Override
         public boolean ensureUser(Connection connection, String likeUser, String username, Consumer<String> log) {
             calls.add("ensure " + username + " like " + likeUser);
             return database.passwords.putIfAbsent(username, "unknown-" + username) == null;
@@ -123,8 +128,8 @@ class AlternatingUsersRotationHandlerTest {
         assertThat(first.masterArn()).contains(MASTER_ARN);
         assertThat(database.accepts("app_clone", first.password())).isTrue();
         assertThat(database.accepts("app", APP_PASSWORD)).isTrue();
-        assertThat(admin.calls).containsExactly("exists app", "ensure app_clone like app", "sync app -> app_clone",
-                "password app_clone");
+        assertThat(admin.calls).containsExactly("exists app", "manageable app_clone", "ensure app_clone like app",
+                "sync app -> app_clone", "password app_clone");
         assertThat(database.attempts).extracting(FakeDatabase.Attempt::username).contains("admin");
 
         rotate();
@@ -133,7 +138,8 @@ class AlternatingUsersRotationHandlerTest {
         assertThat(second.username()).isEqualTo("app");
         assertThat(database.accepts("app", second.password())).isTrue();
         assertThat(database.accepts("app_clone", first.password())).isTrue();
-        assertThat(admin.calls).endsWith("ensure app like app_clone", "sync app_clone -> app", "password app");
+        assertThat(admin.calls).endsWith("manageable app", "ensure app like app_clone", "sync app_clone -> app",
+                "password app");
         assertThat(database.openConnections).isZero();
     }
 

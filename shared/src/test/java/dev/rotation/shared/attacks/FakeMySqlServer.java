@@ -43,7 +43,7 @@ import javax.crypto.Cipher;
  * }
  * }</pre>
  */
-public final class FakeMySqlServer implements AutoCloseable {
+public final class FakeMySqlServer implements FakeServer {
     /** Above 8.0.5, so Connector/J encrypts with OAEP padding, as it does for a real MySQL 8. */
     static final String SERVER_VERSION = "8.0.36-fake";
     private static final String NATIVE = "mysql_native_password";
@@ -70,6 +70,7 @@ public final class FakeMySqlServer implements AutoCloseable {
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final AtomicInteger logins = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
 
     private FakeMySqlServer(ServerSocket socket, KeyPair key) {
         this.socket = socket;
@@ -92,10 +93,22 @@ public final class FakeMySqlServer implements AutoCloseable {
         }
     }
 
+    @Override
     public String host() {
         return "127.0.0.1";
     }
 
+    @Override
+    public int connections() {
+        return accepted.get();
+    }
+
+    @Override
+    public List<String> usernames() {
+        return users();
+    }
+
+    @Override
     public int port() {
         return socket.getLocalPort();
     }
@@ -111,6 +124,7 @@ public final class FakeMySqlServer implements AutoCloseable {
     }
 
     /** The passwords decrypted with the fake server's own RSA key. */
+    @Override
     public List<String> recoveredPasswords() {
         return List.copyOf(recovered);
     }
@@ -143,6 +157,7 @@ public final class FakeMySqlServer implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket client = socket.accept();
+                accepted.incrementAndGet();
                 connections.execute(() -> serve(client));
             } catch (IOException e) {
                 return; // closed

@@ -46,6 +46,15 @@ final class FaultyUserAdministration implements UserAdministration {
     }
 
     @Override
+    public void requireManageable(Connection admin, String currentUser, String otherUser, String masterUser)
+            throws SQLException {
+        around("requireManageable", admin, () -> {
+            delegate.requireManageable(admin, currentUser, otherUser, masterUser);
+            return null;
+        });
+    }
+
+    @Override
     public boolean ensureUser(Connection admin, String likeUser, String username, Consumer<String> log)
             throws SQLException {
         return around("ensureUser", admin, () -> delegate.ensureUser(admin, likeUser, username, log));

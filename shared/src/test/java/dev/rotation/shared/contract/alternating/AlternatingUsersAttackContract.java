@@ -2,6 +2,7 @@ package dev.rotation.shared.contract.alternating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotation.local.rds.LocalRds;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.shared.contract.TestJson;
@@ -125,6 +126,52 @@ public abstract class AlternatingUsersAttackContract {
             assertThat(fixture.currentValue(arn).equals(before)).as("AWSCURRENT unchanged (not shown)").isTrue();
             assertThat(fixture.db.userExists(base + "_clone")).as("the other user was created").isFalse();
         }
+    }
+
+    /** An RDS-managed master (no host; its DB instance is the real server) and a rotated secret naming a listener. */
+    @Test
+    void setSecret_whenAnRdsManagedMastersInstanceIsNotTheServerTheRotatedSecretNames_neverLogsInAsTheMaster() {
+        String base = AlternatingUsersFixture.unique("victim");
+        String password = fixture.newPassword();
+        fixture.newAppUser(base, password);
+        try (LocalRds rds = LocalRds.start();
+                TcpCutProxy listener = TcpCutProxy.forward(fixture.db.host(), fixture.db.port())) {
+            fixture.environment("ALLOW_PLAINTEXT_FALLBACK", "true");
+            String masterArn = fixture.newRdsManagedMasterSecret(base, rds, fixture.db.host(), fixture.db.port());
+            String arn = fixture.createSecret(fixture.appSecret(base, password, masterArn)
+                    .put("host", listener.host()).put("port", listener.port()).write());
+            String before = fixture.currentValue(arn);
+
+            RotationOutcome outcome = fixture.rotate(arn);
+
+            assertThat(outcome.status()).isEqualTo(RotationOutcome.FAILED);
+            assertThat(outcome.reason()).contains(fixture.db.host() + ":" + fixture.db.port())
+                    .contains(listener.host() + ":" + listener.port());
+            assertThat(rds.requests()).isNotEmpty();
+            assertThat(listener.clientBytes()).doesNotContain(masterUserOf(masterArn));
+            assertThat(fixture.currentValue(arn).equals(before)).as("AWSCURRENT unchanged (not shown)").isTrue();
+            assertThat(fixture.db.userExists(base + "_clone")).as("the other user was created").isFalse();
+        }
+    }
+
+    /** The rotated secret names the master's own user as its user's other half: the master would be reset. */
+    @Test
+    void setSecret_whenTheOtherUserIsTheMaster_refuses() {
+        String base = AlternatingUsersFixture.unique("victim");
+        String password = fixture.newPassword();
+        fixture.newAppUser(base, password);
+        String masterArn = fixture.newMasterSecret(base);
+        String masterUser = masterUserOf(masterArn);
+        String attacker = masterUser + "_clone";
+        fixture.newAppUser(attacker, password);
+        String arn = fixture.createSecret(fixture.appSecret(attacker, password, masterArn).write());
+
+        RotationOutcome outcome = fixture.rotate(arn);
+
+        assertThat(outcome.status()).isEqualTo(RotationOutcome.FAILED);
+        assertThat(outcome.reason()).contains("'" + masterUser + "'").contains("master");
+        assertThat(fixture.canLogin(fixture.current(masterArn))).as("the master still logs in with its password")
+                .isTrue();
     }
 
     /** A master secret that names its own server, and a rotated secret that names another one. */

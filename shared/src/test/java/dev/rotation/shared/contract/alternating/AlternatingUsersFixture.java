@@ -2,6 +2,7 @@ package dev.rotation.shared.contract.alternating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotation.local.rds.LocalRds;
 import dev.rotation.local.secretsmanager.InProcessInvoker;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationOutcome;
@@ -19,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,6 +128,26 @@ final class AlternatingUsersFixture implements AutoCloseable {
         masters.add(master);
         target.createMaster(dbName, master, password, appUser);
         return createSecret(masterSecret(master, password).write());
+    }
+
+    /**
+     * A master user and its secret as RDS manages it: only username and password, {@code OwningService}
+     * rds, and the system tag naming its DB instance, which {@code rds} (the RDS API's stand-in, the
+     * handler's {@code RDS_ENDPOINT}) places at {@code endpointHost:endpointPort}. Returns the secret's ARN.
+     */
+    String newRdsManagedMasterSecret(String appUser, LocalRds rds, String endpointHost, int endpointPort) {
+        String master = unique("master");
+        String password = newPassword();
+        masters.add(master);
+        target.createMaster(dbName, master, password, appUser);
+        String instanceArn = "arn:aws:rds:us-east-1:123456789012:db:" + unique("db").replace('_', '-');
+        rds.putInstance(instanceArn, endpointHost, endpointPort);
+        environment("RDS_ENDPOINT", rds.endpoint().toString());
+        environment("AWS_ACCESS_KEY_ID", "AKIDLOCAL");
+        environment("AWS_SECRET_ACCESS_KEY", "local");
+        return server.createManagedSecret("rds!" + unique("db"), "rds",
+                TestJson.object().put("username", master).put("password", password).write(),
+                Map.of("aws:rds:primaryDBInstanceArn", instanceArn));
     }
 
     /** A master user and a secret holding only its username and password, as RDS-managed master secrets do. */

@@ -2,6 +2,7 @@ package dev.rotation.shared.contract.alternating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotation.local.rds.LocalRds;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.shared.DatabaseSecret;
 import java.util.ArrayList;
@@ -117,6 +118,33 @@ public abstract class AlternatingUsersRotationContract {
                         .as("the password replaced by rotation %d no longer logs in", rotation).isFalse();
             }
             history.add(now);
+        }
+    }
+
+    /**
+     * A master secret as RDS manages it: no host, its server named by a system tag and found with
+     * the RDS API (here its local stand-in). The stand-in's server offers no TLS, so the master's
+     * secret, which has no ssl key, needs the deployer's fallback; RDS servers offer TLS.
+     */
+    @Test
+    void rotation_withAnRdsManagedMasterSecret_findsTheMastersServerThroughTheRdsApi() {
+        try (LocalRds rds = LocalRds.start()) {
+            fixture.environment("ALLOW_PLAINTEXT_FALLBACK", "true");
+            String base = AlternatingUsersFixture.unique("rdsm");
+            String password = fixture.newPassword();
+            fixture.newAppUser(base, password);
+            String masterArn = fixture.newRdsManagedMasterSecret(base, rds, fixture.db.host(), fixture.db.port());
+            String arn = fixture.createSecret(fixture.appSecret(base, password, masterArn).write());
+
+            fixture.rotateSuccessfully(arn);
+            fixture.rotateSuccessfully(arn);
+
+            DatabaseSecret now = fixture.current(arn);
+            assertThat(now.username()).isEqualTo(base);
+            assertThat(fixture.canLogin(now)).isTrue();
+            assertThat(rds.requests()).extracting(LocalRds.Request::action).containsOnly("DescribeDBInstances")
+                    .hasSize(2);
+            assertThat(fixture.sm.describeSecret(r -> r.secretId(masterArn)).owningService()).isEqualTo("rds");
         }
     }
 
