@@ -4,7 +4,7 @@ import com.mysql.cj.Messages;
 import com.mysql.cj.jdbc.Driver;
 import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.JdbcHost;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.rotation.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabase;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.contract.alternating.AlternatingUsersRotationContract;
 import dev.rotation.shared.contract.alternating.AlternatingUsersTarget;
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotation.mysql.ScriptedConnection.Executed;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

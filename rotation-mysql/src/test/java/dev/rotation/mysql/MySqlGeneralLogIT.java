@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.contract.LocalRotationWorld;
 import dev.rotation.shared.contract.TestJson;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.rotation.postgres;
 
 import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.JdbcHost;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import dev.rotation.local.testdb.TlsMaterial;
 import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine.LoginFailure;
 import dev.rotation.shared.DatabaseEngine.Tls;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,5 +1,7 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.MasterSecret;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;

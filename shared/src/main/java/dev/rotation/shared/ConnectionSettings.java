@@ -1,5 +1,6 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.SslMode;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.SslMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

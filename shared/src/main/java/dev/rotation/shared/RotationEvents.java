@@ -1,5 +1,6 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.Json;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.MasterSecret;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;

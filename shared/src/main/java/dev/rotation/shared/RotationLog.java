@@ -1,5 +1,6 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.Json;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
 import java.util.Locale;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.MasterSecret;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;

@@ -1,5 +1,6 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

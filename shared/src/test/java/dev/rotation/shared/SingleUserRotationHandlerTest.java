@@ -1,5 +1,7 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

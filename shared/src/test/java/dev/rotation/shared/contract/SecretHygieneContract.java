@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.contract.RotationFixture.Account;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

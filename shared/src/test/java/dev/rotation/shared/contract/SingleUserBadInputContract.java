@@ -99,7 +99,7 @@ public abstract class SingleUserBadInputContract extends RotationContractBase {
         fixture.rotate(arn);
         String previous = fixture.versionHolding(arn, PREVIOUS);
         Account rotated = new Account(account.username(),
-                dev.rotation.shared.DatabaseSecret.parse(fixture.currentValue(arn)).password());
+                dev.rotation.secret.DatabaseSecret.parse(fixture.currentValue(arn)).password());
 
         failsChangingNothing(RotationStep.SET_SECRET, arn, previous, rotated, account.password())
                 .hasMessageContaining("is not AWSPENDING");
@@ -112,7 +112,7 @@ public abstract class SingleUserBadInputContract extends RotationContractBase {
         Account account = fixture.newAccount("alreadycurrent");
         String arn = fixture.createSecret(fixture.secretFor(account).write());
         String token = fixture.rotate(arn);
-        String password = dev.rotation.shared.DatabaseSecret.parse(fixture.currentValue(arn)).password();
+        String password = dev.rotation.secret.DatabaseSecret.parse(fixture.currentValue(arn)).password();
         SecretState before = fixture.state(arn);
 
         fixture.invokeAllSteps(arn, token);
@@ -223,7 +223,7 @@ public abstract class SingleUserBadInputContract extends RotationContractBase {
         String wrong = RotationFixture.newPassword();
         Pending p = pendingRotation(fixture.secretFor(account).put("password", wrong), account);
         fixture.invoke(RotationStep.CREATE_SECRET, p.arn(), p.token());
-        String pendingPassword = dev.rotation.shared.DatabaseSecret.parse(
+        String pendingPassword = dev.rotation.secret.DatabaseSecret.parse(
                 fixture.valueOf(p.arn(), p.token(), PENDING).orElseThrow()).password();
 
         failsChangingNothing(RotationStep.SET_SECRET, p.arn(), p.token(), account, wrong, pendingPassword)

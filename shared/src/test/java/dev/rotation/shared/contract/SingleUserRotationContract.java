@@ -8,7 +8,7 @@ import static dev.rotation.shared.contract.SecretAssertions.assertSameSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.secretsmanager.RotationStep;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.contract.RotationFixture.Account;
 import dev.rotation.shared.contract.RotationFixture.SecretState;
 import java.util.HashSet;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TlsMaterial;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.contract.RotationFixture.Account;
 import dev.rotation.shared.contract.RotationFixture.SecretState;
 import org.junit.jupiter.api.AfterAll;

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TlsMaterial;
-import dev.rotation.shared.SslMode;
+import dev.rotation.secret.SslMode;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

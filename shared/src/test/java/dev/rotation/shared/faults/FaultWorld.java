@@ -47,7 +47,7 @@ public final class FaultWorld implements AutoCloseable {
     private final Map<String, String> environment = LocalRotationWorld.initialEnvironment();
     private final List<String> usersToDrop = new CopyOnWriteArrayList<>();
     /** The ssl key of the secrets scenarios create: plaintext unless a TLS test says otherwise. */
-    volatile dev.rotation.shared.SslMode ssl = dev.rotation.shared.SslMode.DISABLED;
+    volatile dev.rotation.secret.SslMode ssl = dev.rotation.secret.SslMode.DISABLED;
     private final Map<Strategy, RequestHandler<SecretsManagerRotationEvent, Void>> handlers =
             new java.util.EnumMap<>(Strategy.class);
 

@@ -2,7 +2,7 @@ package dev.rotation.shared.faults;
 
 import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotation.local.testdb.TestDatabase;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,7 +182,7 @@ public abstract class HostileInputContract {
             world.createMaster(master, masterPassword, c.username());
             String masterJson = DatabaseSecret.builder().engine(world.db.engine()).host(world.db.host())
                     .port(world.db.port()).username(master).password(masterPassword).dbname(world.dbName)
-                    .ssl(dev.rotation.shared.SslMode.DISABLED).build().toJson();
+                    .ssl(dev.rotation.secret.SslMode.DISABLED).build().toJson();
             fields.put("masterarn", world.sm.createSecret(r -> r.name("hostile/m-" + FaultWorld.random(4))
                     .secretString(masterJson)).arn());
         }

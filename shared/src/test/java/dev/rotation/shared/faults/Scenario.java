@@ -3,7 +3,7 @@ package dev.rotation.shared.faults;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.secretsmanager.RotationStep;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

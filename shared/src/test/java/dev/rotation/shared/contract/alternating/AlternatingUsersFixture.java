@@ -8,7 +8,7 @@ import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.shared.contract.HandlerUnderTest;
 import dev.rotation.shared.contract.LocalRotationWorld;
 import dev.rotation.shared.contract.TestJson;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.rds.LocalRds;
 import dev.rotation.local.secretsmanager.RotationOutcome;
-import dev.rotation.shared.DatabaseSecret;
+import dev.rotation.secret.DatabaseSecret;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

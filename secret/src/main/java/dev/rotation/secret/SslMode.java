@@ -1,4 +1,4 @@
-package dev.rotation.shared;
+package dev.rotation.secret;
 
 /**
  * How the connection to the database is secured, from the secret's {@code ssl} key, read the way the

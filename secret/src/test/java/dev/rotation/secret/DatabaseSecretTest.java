@@ -1,4 +1,4 @@
-package dev.rotation.shared;
+package dev.rotation.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

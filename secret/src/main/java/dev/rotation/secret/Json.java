@@ -1,4 +1,4 @@
-package dev.rotation.shared;
+package dev.rotation.secret;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -14,7 +14,7 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
  * protocol, so no Jackson databind start-up cost). Error messages never quote the input: it may be
  * a secret.
  */
-final class Json {
+public final class Json {
     private static final JsonNodeParser PARSER = JsonNode.parserBuilder().removeErrorLocations(true).build();
 
     private Json() {
@@ -26,7 +26,7 @@ final class Json {
      * @return the object, or empty when {@code text} is not valid JSON or not an object
      * @throws IllegalArgumentException naming the problem (never quoting the text)
      */
-    static Map<String, JsonNode> parseObject(String text, String what) {
+    public static Map<String, JsonNode> parseObject(String text, String what) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(what + " is empty");
         }
@@ -80,7 +80,7 @@ final class Json {
     }
 
     /** Writes an object whose values are {@link JsonNode}s, Strings, Numbers, Booleans or null. */
-    static String write(Map<String, ?> object) {
+    public static String write(Map<String, ?> object) {
         try (JsonWriter writer = JsonWriter.create()) {
             writer.writeStartObject();
             for (Map.Entry<String, ?> field : object.entrySet()) {
@@ -137,7 +137,7 @@ final class Json {
     }
 
     /** The string value of {@code key}, if present and a string. */
-    static Optional<String> string(Map<String, JsonNode> object, String key) {
+    public static Optional<String> string(Map<String, JsonNode> object, String key) {
         JsonNode node = object.get(key);
         return node != null && node.isString() ? Optional.of(node.asString()) : Optional.empty();
     }

@@ -1,4 +1,4 @@
-package dev.rotation.shared;
+package dev.rotation.secret;
 
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +10,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * names): {@code username} and {@code password}, and optionally the server it belongs to
  * ({@code host}, {@code port}, {@code ssl}), {@code dbname} and {@code engine}. The master secrets RDS
  * manages hold only the username and password; their server is named by system tags instead (see
- * {@link AlternatingUsersRotationHandler}). Nothing here is ever taken from the rotated secret: its
+ * the alternating-users rotation function). Nothing here is ever taken from the rotated secret: its
  * author must not choose where the master's password goes.
  *
  * <p>{@link #toString()} never shows the password.

@@ -1,4 +1,4 @@
-package dev.rotation.shared;
+package dev.rotation.secret;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
