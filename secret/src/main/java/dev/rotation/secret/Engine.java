@@ -37,6 +37,9 @@ public enum Engine {
 
     /** The family a secret's {@code engine} value names; values are compared exactly, as RDS writes them. */
     public static Optional<Engine> of(String secretValue) {
+        if (secretValue == null) {
+            return Optional.empty();
+        }
         return Arrays.stream(values()).filter(e -> e.secretValues.contains(secretValue)).findFirst();
     }
 
