@@ -1,9 +1,6 @@
 package dev.rotation.mysql;
 
 import dev.rotation.shared.AlternatingUsersRotationHandler;
-import java.util.Map;
-import java.util.function.Consumer;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The Lambda function that rotates a MySQL, Aurora MySQL or MariaDB secret with alternating users
@@ -18,14 +15,6 @@ public final class MySqlAlternatingUsersRotationHandler extends AlternatingUsers
 
     /** For Lambda: the Secrets Manager client and configuration come from the process environment. */
     public MySqlAlternatingUsersRotationHandler() {
-        super(new MySqlEngine(), new MySqlUserAdmin());
-        // SnapStart: prime this handler's createSecret before the snapshot (no-op without SnapStart).
-        MySqlPriming.register(client -> new MySqlAlternatingUsersRotationHandler(client, environment(), line -> { }));
-    }
-
-    /** With an explicit client and configuration; each JSON log line goes to {@code logSink}. */
-    public MySqlAlternatingUsersRotationHandler(SecretsManagerClient client, Map<String, String> environment,
-            Consumer<String> logSink) {
-        super(client, environment, new MySqlEngine(), new MySqlUserAdmin(), logSink);
+        super(new MySqlEngine());
     }
 }

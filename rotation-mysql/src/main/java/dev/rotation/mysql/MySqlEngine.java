@@ -2,13 +2,26 @@ package dev.rotation.mysql;
 
 import com.mysql.cj.Messages;
 import com.mysql.cj.jdbc.Driver;
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.Engine;
+import dev.rotation.shared.AdminChanges;
+import dev.rotation.shared.AdminRequest;
+import dev.rotation.shared.ConnectRequest;
 import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
-import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.shared.EngineDescription;
 import dev.rotation.shared.JdbcHost;
+import dev.rotation.shared.PasswordChange;
+import dev.rotation.shared.PasswordChangeRequest;
+import dev.rotation.shared.RotationException;
+import dev.rotation.shared.UserAdministration;
+import dev.rotation.shared.UsernameLimit;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,36 +30,52 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * MySQL, Aurora MySQL and MariaDB through MySQL Connector/J. Every SQL statement this module sends
- * is in this file.
+ * MySQL, Aurora MySQL and MariaDB through MySQL Connector/J: the engine SPI for single-user and
+ * alternating-users rotation. Every SQL statement the module sends is in this file, in the section
+ * "Every statement" at its top; {@link MySqlGrants} reads {@code SHOW GRANTS} output and
+ * {@link MySqlServerVersion} reads {@code SELECT VERSION()}, neither sends anything.
  *
- * <p>The password is changed for the account the connection is logged in as, so the user name
- * never appears in SQL and needs no quoting, and an ordinary user without {@code CREATE USER} or
- * {@code SUPER} may run it: {@code ALTER USER CURRENT_USER()} on MySQL 5.7.6+ and Aurora MySQL,
- * {@code SET PASSWORD} on MariaDB (whose ALTER USER needs CREATE USER even for one's own account)
- * and on MySQL before 5.7.6. {@code PASSWORD()} is never sent to MySQL 8.0.11+, which removed it.
+ * <p><b>Own password (single user).</b> The password is changed for the account the connection is
+ * logged in as, so the user name never appears in SQL, and an ordinary user without
+ * {@code CREATE USER} or {@code SUPER} may run it: {@code ALTER USER CURRENT_USER()} on MySQL 5.7.6+
+ * and Aurora MySQL, {@code SET PASSWORD} on MariaDB (whose ALTER USER needs CREATE USER even for
+ * one's own account) and on MySQL before 5.7.6. {@code PASSWORD()} is never sent to MySQL 8.0.11+,
+ * which removed it. On MariaDB and MySQL before 5.7.6 a {@code mysql_native_password} account (its
+ * own {@code SHOW GRANTS} says so) gets the hash computed here, so the password never reaches a
+ * server that would write it to its general log; other plugins (ed25519, parsec) get
+ * {@code PASSWORD(?)}. MySQL 5.7.6+'s {@code ALTER USER CURRENT_USER()} accepts only the password
+ * itself, which MySQL rewrites out of its general, slow and binary logs.
  *
- * <p>On MariaDB and MySQL before 5.7.6 a {@code mysql_native_password} account (its own
- * {@code SHOW GRANTS} says so) gets the hash computed here ({@link MySqlNativePassword}), so the
- * password never reaches a server that would write it to its general log; other plugins (ed25519,
- * parsec) get {@code PASSWORD(?)}. On MySQL 5.7.6+ {@code ALTER USER CURRENT_USER()} accepts only the
- * password itself, which MySQL rewrites out of its general, slow and binary logs.
+ * <p><b>Alternating users, as the master.</b> An account is a user name and a host; the second user
+ * gets an account on every host the current user has one on (read from {@code mysql.user}), and on
+ * each of them exactly the current account's grants (from {@code SHOW GRANTS}), including
+ * {@code WITH GRANT OPTION}, roles and the default role, and its TLS requirement
+ * ({@code REQUIRE ...}). {@link #requireManageable} refuses a second user that exists with anything
+ * more; {@link #synchronizePrivileges} only makes the two equal. The master needs no SUPER:
+ * {@code CREATE USER}, {@code SELECT} on the {@code mysql} schema and, {@code WITH GRANT OPTION},
+ * every privilege it copies (an RDS master user has these).
  *
- * <p>Whatever is sent is bound as a parameter. Connector/J's client-side prepared statement (the
- * default, and forced here, because servers do not accept a placeholder after {@code IDENTIFIED BY}
- * in a server-side prepared statement) sends it as a string literal escaped for the session's
- * {@code sql_mode}.
+ * <p>Names and hosts are quoted as identifiers with backticks (only a backtick needs doubling, in
+ * every {@code sql_mode}). Passwords and hashes are bound as parameters: Connector/J's client-side
+ * prepared statements (forced here: servers do not accept a placeholder after {@code IDENTIFIED BY}
+ * in a server-side prepared statement) send them as string literals escaped for the session's
+ * {@code sql_mode}. Errors are not scrubbed here: the protocol's sanitizer does that for every engine.
  */
-public final class MySqlEngine implements DatabaseEngine {
+public final class MySqlEngine implements DatabaseEngine, UserAdministration {
 
-    /** The {@code engine} values of secrets this engine rotates. */
-    public static final Set<String> ENGINES = Set.of("mysql", "aurora-mysql", "mariadb", "aurora");
+    // ---- Every statement ---------------------------------------------------------------------------
 
     static final String VERSION_QUERY = "SELECT VERSION()";
     /** MySQL 5.7.6+, 8.x, 9.x, Aurora MySQL 2+. */
@@ -84,6 +113,154 @@ public final class MySqlEngine implements DatabaseEngine {
      */
     static final String SESSION_SQL_MODE = sessionSqlMode();
 
+    static final String ACCOUNT_HOSTS = "SELECT Host FROM mysql.user WHERE User = ? ORDER BY Host";
+    static final String TLS_REQUIREMENT =
+            "SELECT ssl_type, ssl_cipher, x509_issuer, x509_subject FROM mysql.user WHERE User = ? AND Host = ?";
+    static final String MYSQL_DEFAULT_ROLES = "SELECT DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST FROM mysql.default_roles"
+            + " WHERE USER = ? AND HOST = ? ORDER BY DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST";
+
+    static String showGrants(String account) {
+        return "SHOW GRANTS FOR " + account;
+    }
+
+    static String showCreateUser(String account) {
+        return "SHOW CREATE USER " + account;
+    }
+
+    /** A new account with a password (MySQL, which rewrites it out of its logs) or a native hash (MariaDB). */
+    static String createUser(String account, boolean hashed) {
+        return "CREATE USER " + account + (hashed ? " IDENTIFIED BY PASSWORD ?" : " IDENTIFIED BY ?");
+    }
+
+    static String dropUser(String account) {
+        return "DROP USER " + account;
+    }
+
+    /** Sets another account's password itself (caching_sha2_password, ed25519, parsec hash on the server). */
+    static String setPasswordStatement(String account, Optional<MySqlServerVersion> version) {
+        return alterUserSupported(version) ? "ALTER USER " + account + " IDENTIFIED BY ?"
+                : "SET PASSWORD FOR " + account + " = PASSWORD(?)";
+    }
+
+    /** The statement that sets a native account's password from its hash (one placeholder), per server. */
+    static String setPasswordHash(String account, MySqlServerVersion version) {
+        if (version.flavor() == MySqlServerVersion.Flavor.MARIADB) {
+            return alterUserSupported(Optional.of(version))
+                    ? "ALTER USER " + account + " IDENTIFIED BY PASSWORD ?" : "SET PASSWORD FOR " + account + " = ?";
+        }
+        // MySQL 5.7.6+ takes a quoted SET PASSWORD value as the password itself; AS names the hash.
+        return version.changesOwnPasswordWithAlterUser()
+                ? "ALTER USER " + account + " IDENTIFIED WITH mysql_native_password AS ?"
+                : "SET PASSWORD FOR " + account + " = ?";
+    }
+
+    /** One step towards the current user's grants. */
+    static String render(MySqlGrants.Change change, String target) {
+        if (change instanceof MySqlGrants.GrantPrivileges grant) {
+            return "GRANT " + String.join(", ", grant.privileges()) + " ON " + grant.object() + " TO " + target;
+        }
+        if (change instanceof MySqlGrants.RevokePrivileges revoke) {
+            return "REVOKE " + String.join(", ", revoke.privileges()) + " ON " + revoke.object() + " FROM " + target;
+        }
+        if (change instanceof MySqlGrants.GrantOption option) {
+            return "GRANT " + option.privilege() + " ON " + option.object() + " TO " + target + " WITH GRANT OPTION";
+        }
+        if (change instanceof MySqlGrants.RevokeGrantOption option) {
+            return "REVOKE GRANT OPTION ON " + option.object() + " FROM " + target;
+        }
+        if (change instanceof MySqlGrants.GrantRole role) {
+            return "GRANT " + role.role() + " TO " + target + (role.adminOption() ? " WITH ADMIN OPTION" : "");
+        }
+        if (change instanceof MySqlGrants.RevokeRole role) {
+            return "REVOKE " + role.role() + " FROM " + target;
+        }
+        if (change instanceof MySqlGrants.SetDefaultRole role) {
+            return "SET DEFAULT ROLE " + role.role().orElse("NONE") + " FOR " + target;
+        }
+        throw new IllegalArgumentException("unknown change " + change.getClass().getSimpleName());
+    }
+
+    /** MySQL 8+: the default roles are set with SET DEFAULT ROLE ... TO. */
+    static String setDefaultRoles(List<String> roles, String account) {
+        return "SET DEFAULT ROLE " + (roles.isEmpty() ? "NONE" : String.join(", ", roles)) + " TO " + account;
+    }
+
+    /** {@code requirement} is SSL, X509, NONE or CIPHER ? / ISSUER ? / SUBJECT ? joined by AND. */
+    static String requireTls(String account, String requirement, Optional<MySqlServerVersion> version) {
+        return (alterUserSupported(version) ? "ALTER USER " + account : "GRANT USAGE ON *.* TO " + account)
+                + " REQUIRE " + requirement;
+    }
+
+    // ---- The engine ------------------------------------------------------------------------------
+
+    /** What a login and a query load first (their dependencies follow); primed ahead of the first request. */
+    static final List<String> LOGIN_CLASSES = List.of(
+            "com.mysql.cj.jdbc.ConnectionImpl",
+            "com.mysql.cj.NativeSession",
+            "com.mysql.cj.protocol.a.NativeProtocol",
+            "com.mysql.cj.protocol.a.NativeAuthenticationProvider",
+            "com.mysql.cj.protocol.a.NativeServerSession",
+            "com.mysql.cj.protocol.a.authentication.MysqlNativePasswordPlugin",
+            "com.mysql.cj.protocol.a.authentication.CachingSha2PasswordPlugin",
+            "com.mysql.cj.protocol.a.TextResultsetReader",
+            "com.mysql.cj.jdbc.StatementImpl",
+            "com.mysql.cj.jdbc.ClientPreparedStatement",
+            "com.mysql.cj.jdbc.result.ResultSetImpl",
+            "com.mysql.cj.jdbc.result.ResultSetFactory");
+
+    /** The MySQL family; the reference functions' default exclusions. */
+    static final EngineDescription DESCRIPTION = new EngineDescription(Engine.MYSQL, "/@\"'\\", LOGIN_CLASSES);
+
+    /**
+     * The environment variable holding the longest user name the server accepts; MySQL 5.7+ and
+     * Aurora MySQL 2+ allow 32 characters (the default), MySQL 5.6 only 16, MariaDB 80.
+     */
+    public static final String MAX_USERNAME_LENGTH = "MAX_USERNAME_LENGTH";
+    static final int DEFAULT_MAX_USERNAME_LENGTH = 32;
+    static final int LARGEST_MAX_USERNAME_LENGTH = 128;
+
+
+    /**
+     * Global privileges (on {@code *.*}) that give power over other accounts, the server or data
+     * beyond what grants on schema objects give; a user holding one is never taken over as the other
+     * user of a pair. From the MySQL 8.0-9.x and MariaDB 10.x/11.x privilege lists: the static
+     * administrative privileges (less SHOW DATABASES, which only lists names), MySQL's dynamic
+     * privileges, and MariaDB's split of SUPER. {@code ALL PRIVILEGES} and {@code WITH GRANT OPTION}
+     * on {@code *.*} count too.
+     */
+    static final Set<String> GLOBAL_ADMINISTRATIVE_PRIVILEGES = Set.of(
+            MySqlGrants.ALL, "GRANT OPTION", "SUPER", "CREATE USER", "CREATE ROLE", "DROP ROLE", "RELOAD", "SHUTDOWN",
+            "PROCESS", "FILE", "CREATE TABLESPACE", "REPLICATION SLAVE", "REPLICATION CLIENT",
+            // MariaDB 10.5+
+            "BINLOG ADMIN", "BINLOG MONITOR", "BINLOG REPLAY", "CONNECTION ADMIN", "FEDERATED ADMIN",
+            "READ_ONLY ADMIN", "REPLICATION MASTER ADMIN", "REPLICATION SLAVE ADMIN", "REPLICA MONITOR",
+            "SLAVE MONITOR", "SET USER", "SHOW CREATE ROUTINE",
+            // MySQL 8+ dynamic privileges
+            "APPLICATION_PASSWORD_ADMIN", "AUDIT_ABORT_EXEMPT", "AUDIT_ADMIN", "AUTHENTICATION_POLICY_ADMIN",
+            "BACKUP_ADMIN", "BINLOG_ADMIN", "BINLOG_ENCRYPTION_ADMIN", "CLONE_ADMIN", "CONNECTION_ADMIN",
+            "ENCRYPTION_KEY_ADMIN", "FIREWALL_ADMIN", "FIREWALL_EXEMPT", "FIREWALL_USER", "FLUSH_OPTIMIZER_COSTS",
+            "FLUSH_PRIVILEGES", "FLUSH_STATUS", "FLUSH_TABLES", "FLUSH_USER_RESOURCES", "GROUP_REPLICATION_ADMIN",
+            "GROUP_REPLICATION_STREAM", "INNODB_REDO_LOG_ARCHIVE", "INNODB_REDO_LOG_ENABLE",
+            "MASKING_DICTIONARIES_ADMIN", "NDB_STORED_USER", "PASSWORDLESS_USER_ADMIN",
+            "PERSIST_RO_VARIABLES_ADMIN", "REPLICATION_APPLIER", "REPLICATION_SLAVE_ADMIN", "RESOURCE_GROUP_ADMIN",
+            "RESOURCE_GROUP_USER", "ROLE_ADMIN", "SENSITIVE_VARIABLES_OBSERVER", "SERVICE_CONNECTION_ADMIN",
+            "SESSION_VARIABLES_ADMIN", "SET_ANY_DEFINER", "ALLOW_NONEXISTENT_DEFINER", "SET_USER_ID", "SHOW_ROUTINE",
+            "SKIP_QUERY_REWRITE", "SYSTEM_USER", "SYSTEM_VARIABLES_ADMIN", "TABLE_ENCRYPTION_ADMIN",
+            "TELEMETRY_LOG_ADMIN", "TRANSACTION_GTID_TAG", "VERSION_TOKEN_ADMIN", "XA_RECOVER_ADMIN");
+
+    private static final String UNGUESSABLE_CHARACTERS =
+            "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789#%+-.:=^_~";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * After {@code IDENTIFIED}: a native hash as the only method. MariaDB prints {@code BY PASSWORD '*...'}
+     * (or {@code VIA mysql_native_password USING '*...'}, where {@code OR} would add another method),
+     * MySQL {@code WITH 'mysql_native_password' AS '*...'} (where {@code AND} would add a factor).
+     */
+    private static final Pattern NATIVE_ONLY = Pattern.compile("(?is)\\s*(?:BY\\s+PASSWORD"
+            + "|VIA\\s+`?mysql_native_password`?\\s+(?:USING|AS)|WITH\\s+'?mysql_native_password'?\\s+AS)"
+            + "\\s+'\\*[0-9A-F]{40}'(?:\\s++(?!OR\\b|AND\\b).*)?\\s*");
+
     /** Error codes a server answers when it refuses the user name or password. */
     private static final Set<Integer> AUTHENTICATION_ERRORS = Set.of(
             1045, // ER_ACCESS_DENIED_ERROR: wrong user name or password
@@ -99,36 +276,18 @@ public final class MySqlEngine implements DatabaseEngine {
     }
 
     @Override
-    public String name() {
-        return "mysql";
+    public EngineDescription description() {
+        return DESCRIPTION;
     }
 
     @Override
-    public int defaultPort() {
-        return 3306;
-    }
-
-    @Override
-    public String defaultExcludedCharacters() {
-        return "/@\"'\\";
-    }
-
-    /**
-     * {@link #ENGINES}: the reference's values plus {@code aurora}, RDS's engine name for Aurora
-     * MySQL 5.6-compatible clusters, which some older secrets carry.
-     */
-    @Override
-    public Set<String> secretEngines() {
-        return ENGINES;
-    }
-
-    @Override
-    public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
-        String url = jdbcUrl(secret.host(), secret.port().orElse(defaultPort()), secret.dbname());
+    public Connection connect(ConnectRequest request) throws SQLException {
+        DatabaseSecret secret = request.secret();
+        String url = jdbcUrl(secret.host(), request.port(DESCRIPTION.defaultPort()), secret.dbname());
         Connection connection;
         try {
-            connection = Drivers.MYSQL.connect(url, connectionProperties(secret.username(), secret.password(), tls,
-                    settings));
+            connection = Drivers.MYSQL.connect(url, connectionProperties(secret.username(), secret.password(),
+                    request.tls(), request.settings()));
         } catch (SQLException e) {
             throw explained(e);
         }
@@ -224,7 +383,9 @@ public final class MySqlEngine implements DatabaseEngine {
     }
 
     @Override
-    public void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException {
+    public PasswordChange changeOwnPassword(PasswordChangeRequest request) throws SQLException {
+        Connection connection = request.connection();
+        String newPassword = request.newPassword();
         String reported = serverVersion(connection);
         Optional<MySqlServerVersion> version = MySqlServerVersion.parse(reported);
         String server = version.map(Object::toString).orElse("an unrecognised server");
@@ -234,30 +395,38 @@ public final class MySqlEngine implements DatabaseEngine {
         if (!alterUser && !version.get().hasPasswordFunction()) {
             throw new SQLException("no statement known to change one's own password on " + server);
         }
-        String hash = MySqlNativePassword.hash(newPassword);
-        String[] passwords = {newPassword, secret.password(), hash};
+        String statement = alterUser ? ALTER_OWN_PASSWORD : SET_OWN_PASSWORD_LEGACY;
         try {
             if (alterUser) {
                 // ALTER USER CURRENT_USER() takes only the password itself; MySQL rewrites it out of its logs.
                 execute(connection, ALTER_OWN_PASSWORD, newPassword);
-            } else if (MySqlNativePassword.isOnlyMethod(ownGrants(connection))) {
-                execute(connection, SET_OWN_PASSWORD_HASH, hash);
+            } else if (nativePasswordOnly(ownGrants(connection))) {
+                statement = SET_OWN_PASSWORD_HASH + " (a mysql_native_password hash)";
+                execute(connection, SET_OWN_PASSWORD_HASH, nativePasswordHash(newPassword));
             } else {
                 // ed25519, parsec: the server hashes; the password is bound, and the server's logs may keep it.
                 execute(connection, SET_OWN_PASSWORD_LEGACY, newPassword);
             }
+            return new PasswordChange(statement);
         } catch (SQLException e) {
             if (!alterUser || e.getErrorCode() != ER_MISSING_CURRENT_PASSWORD) {
-                throw scrubbed(alterUser ? "ALTER USER" : "SET PASSWORD", server, e, passwords);
+                throw failed(alterUser ? "ALTER USER" : "SET PASSWORD", server, e);
             }
             // password_require_current=ON (MySQL 8.0.13+, a CIS benchmark setting): the server wants
             // the password this session logged in with, which is the one in the secret.
             try {
-                execute(connection, ALTER_OWN_PASSWORD_REPLACING, newPassword, secret.password());
+                execute(connection, ALTER_OWN_PASSWORD_REPLACING, newPassword, request.loggedInAs().password());
+                return new PasswordChange(ALTER_OWN_PASSWORD_REPLACING);
             } catch (SQLException again) {
-                throw scrubbed("ALTER USER ... REPLACE", server, again, passwords);
+                throw failed("ALTER USER ... REPLACE", server, again);
             }
         }
+    }
+
+    /** The statement and server named; the message may quote the statement, which the protocol's sanitizer scrubs. */
+    private static SQLException failed(String statement, String server, SQLException e) {
+        return new SQLException(statement + " for the current user failed on " + server + ": " + e.getMessage(),
+                e.getSQLState(), e.getErrorCode(), e);
     }
 
     private static List<String> ownGrants(Connection connection) throws SQLException {
@@ -278,19 +447,6 @@ public final class MySqlEngine implements DatabaseEngine {
             }
             statement.execute();
         }
-    }
-
-    /**
-     * A server error may quote the statement ("... near '<password>'"): the error is rebuilt without
-     * the driver's cause chain and with every trace of the passwords removed.
-     */
-    private static SQLException scrubbed(String statement, String server, SQLException e, String... passwords) {
-        String message = e.getMessage();
-        for (String password : passwords) {
-            message = Redaction.scrub(message, password);
-        }
-        return new SQLException(statement + " for the current user failed on " + server + ": " + message,
-                e.getSQLState(), e.getErrorCode());
     }
 
     static String serverVersion(Connection connection) throws SQLException {
@@ -324,6 +480,419 @@ public final class MySqlEngine implements DatabaseEngine {
         }
     }
 
+    // ---- Alternating users, as the master ----------------------------------------------------------
+
+    @Override
+    public UsernameLimit usernameLimit(Map<String, String> environment) {
+        return UsernameLimit.charactersFromEnvironment(environment, MAX_USERNAME_LENGTH, DEFAULT_MAX_USERNAME_LENGTH,
+                LARGEST_MAX_USERNAME_LENGTH, "MySQL 5.7+ allows " + DEFAULT_MAX_USERNAME_LENGTH);
+    }
+
+    @Override
+    public boolean currentUserExists(AdminRequest request) throws SQLException {
+        return !hosts(request.admin(), request.currentUser()).isEmpty();
+    }
+
+    /**
+     * Refuses an existing {@code otherUser} that the pair does not manage: the clone must only ever
+     * gain what the current user has, so an other user that holds anything else (or is the master,
+     * or an administrator) is someone else's account, which the secret's author would otherwise take
+     * over. Reads only; refuses before {@link #ensureUser} changes anything.
+     */
+    @Override
+    public void requireManageable(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        String currentUser = request.currentUser();
+        String otherUser = request.otherUser();
+        Set<String> otherHosts = hosts(admin, otherUser);
+        if (otherHosts.isEmpty()) {
+            return;
+        }
+        if (otherUser.equals(request.masterUser())) {
+            throw notManaged(otherUser, currentUser, "it is the master user of the secret named by key 'masterarn'");
+        }
+        Set<String> currentHosts = hosts(admin, currentUser);
+        for (String host : otherHosts) {
+            if (!currentHosts.contains(host)) {
+                throw notManaged(otherUser, currentUser, "it has an account on host '" + host + "', where user '"
+                        + currentUser + "' has none (rotation would have to drop it)");
+            }
+        }
+        for (String host : otherHosts) {
+            MySqlGrants other = grants(admin, otherUser, host);
+            MySqlGrants current = grants(admin, currentUser, host);
+            MySqlGrants.ObjectGrant global = other.objects().get("*.*");
+            if (global != null) {
+                List<String> administrative = new ArrayList<>();
+                for (String privilege : global.privileges()) {
+                    if (GLOBAL_ADMINISTRATIVE_PRIVILEGES.contains(privilege)) {
+                        administrative.add(privilege);
+                    }
+                }
+                if (global.grantOption()) {
+                    administrative.add("GRANT OPTION");
+                }
+                if (!administrative.isEmpty()) {
+                    throw notManaged(otherUser, currentUser, "its account on host '" + host + "' holds global"
+                            + " administrative privileges (" + String.join(", ", administrative) + " ON *.*)");
+                }
+            }
+            for (String role : other.roles().keySet()) {
+                if (!current.roles().containsKey(role)) {
+                    throw notManaged(otherUser, currentUser, "its account on host '" + host + "' holds role " + role
+                            + ", which user '" + currentUser + "' does not");
+                }
+            }
+            for (Map.Entry<String, MySqlGrants.ObjectGrant> object : other.objects().entrySet()) {
+                if (holds(object.getValue()) && !holds(current.objects().get(object.getKey()))) {
+                    throw notManaged(otherUser, currentUser, "its account on host '" + host + "' holds privileges on "
+                            + object.getKey() + ", on which user '" + currentUser + "' holds none");
+                }
+            }
+        }
+    }
+
+    private static boolean holds(MySqlGrants.ObjectGrant grant) {
+        return grant != null && (!grant.privileges().isEmpty() || grant.grantOption());
+    }
+
+    private static RotationException notManaged(String otherUser, String currentUser, String reason) {
+        return new RotationException("user '" + otherUser + "' exists and is not a user this pair manages: " + reason
+                + ". Alternating users give user '" + otherUser + "' only what user '" + currentUser + "' holds and"
+                + " never take over an existing user that holds anything else; to take a privilege away from the"
+                + " pair, revoke it from both users. Nothing was changed");
+    }
+
+    /** Accounts the user is missing get a random password nobody knows; setPassword replaces it. */
+    @Override
+    public AdminChanges ensureUser(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        String username = request.otherUser();
+        boolean mariaDb = isMariaDb(MySqlServerVersion.parse(serverVersion(admin)));
+        Set<String> have = hosts(admin, username);
+        List<String> created = new ArrayList<>();
+        for (String host : hosts(admin, request.currentUser())) {
+            if (!have.contains(host)) {
+                String unguessable = unguessablePassword();
+                // MariaDB would log a password literal; MySQL rewrites it, and may not offer mysql_native_password.
+                runWithPassword(admin, createUser(account(username, host), mariaDb),
+                        mariaDb ? nativePasswordHash(unguessable) : unguessable, "CREATE USER " + describe(username, host));
+                created.add("created account " + describe(username, host));
+            }
+        }
+        return AdminChanges.of(created);
+    }
+
+    @Override
+    public AdminChanges synchronizePrivileges(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        String source = request.currentUser();
+        String target = request.otherUser();
+        List<String> log = new ArrayList<>();
+        Optional<MySqlServerVersion> version = MySqlServerVersion.parse(serverVersion(admin));
+        Set<String> sourceHosts = hosts(admin, source);
+        Set<String> targetHosts = hosts(admin, target);
+        // Every host's grants are read and understood before the first change, so that a line the
+        // parser refuses changes nothing anywhere.
+        Map<String, List<MySqlGrants.Change>> changes = new LinkedHashMap<>();
+        for (String host : sourceHosts) {
+            if (!targetHosts.contains(host)) {
+                throw new SQLException("user " + describe(target, host) + " does not exist");
+            }
+            changes.put(host, MySqlGrants.diff(grants(admin, source, host), grants(admin, target, host)));
+        }
+        for (Map.Entry<String, List<MySqlGrants.Change>> host : changes.entrySet()) {
+            for (MySqlGrants.Change change : host.getValue()) {
+                String sql = render(change, account(target, host.getKey()));
+                execute(admin, sql);
+                log.add(sql);
+            }
+            if (isMySql8(version)) {
+                syncMySqlDefaultRoles(admin, source, target, host.getKey(), log);
+            }
+            syncTlsRequirement(admin, source, target, host.getKey(), version, log);
+        }
+        for (String host : targetHosts) {
+            if (!sourceHosts.contains(host)) {
+                // requireManageable refuses an existing other user with such an account; only a
+                // half-done earlier attempt of this pair can leave one.
+                execute(admin, dropUser(account(target, host)));
+                log.add("dropped account " + describe(target, host) + ": user '" + source
+                        + "' has no account on that host");
+            }
+        }
+        return AdminChanges.of(log);
+    }
+
+    @Override
+    public PasswordChange setPassword(AdminRequest request, String password) throws SQLException {
+        Connection admin = request.admin();
+        String username = request.otherUser();
+        Optional<MySqlServerVersion> version = MySqlServerVersion.parse(serverVersion(admin));
+        Set<String> hosts = hosts(admin, username);
+        if (hosts.isEmpty()) {
+            throw new SQLException("user '" + username + "' does not exist");
+        }
+        String hash = nativePasswordHash(password);
+        Set<String> methods = new LinkedHashSet<>();
+        for (String host : hosts) {
+            String what = "setting the password of " + describe(username, host);
+            if (usesNativePasswordOnly(admin, username, host, version)) {
+                runWithPassword(admin, setPasswordHash(account(username, host), version.orElseThrow()), hash, what);
+                methods.add("a mysql_native_password hash");
+            } else {
+                // caching_sha2_password, sha256_password, ed25519, parsec hash on the server: they need the password.
+                runWithPassword(admin, setPasswordStatement(account(username, host), version), password, what);
+                methods.add("the password, bound as a parameter");
+            }
+        }
+        return new PasswordChange(String.join(" and ", methods));
+    }
+
+    /**
+     * Whether the account logs in with mysql_native_password alone, from the identification clause
+     * of SHOW GRANTS (MariaDB, MySQL before 5.7.6) or SHOW CREATE USER (MySQL 5.7.6+). False on a
+     * server of unknown version: the password is then sent as before.
+     */
+    private static boolean usesNativePasswordOnly(Connection admin, String username, String host,
+            Optional<MySqlServerVersion> version) throws SQLException {
+        if (version.isEmpty()) {
+            return false;
+        }
+        if (isMariaDb(version) || !version.get().changesOwnPasswordWithAlterUser()) {
+            return nativePasswordOnly(showGrants(admin, username, host));
+        }
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery(showCreateUser(account(username, host)))) {
+            while (rows.next()) {
+                lines.add(rows.getString(1));
+            }
+        }
+        return nativePasswordOnly(lines);
+    }
+
+    // ---- Reading -----------------------------------------------------------------------------------
+
+    static Set<String> hosts(Connection admin, String username) throws SQLException {
+        Set<String> hosts = new LinkedHashSet<>();
+        try (PreparedStatement statement = admin.prepareStatement(ACCOUNT_HOSTS)) {
+            statement.setString(1, username);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    hosts.add(rows.getString(1));
+                }
+            }
+        }
+        return hosts;
+    }
+
+    /** The account's grants, understood completely or not at all (see {@link MySqlGrants#parse}). */
+    static MySqlGrants grants(Connection admin, String username, String host) throws SQLException {
+        return MySqlGrants.parse(showGrants(admin, username, host), describe(username, host));
+    }
+
+    static List<String> showGrants(Connection admin, String username, String host) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery(showGrants(account(username, host)))) {
+            while (rows.next()) {
+                lines.add(rows.getString(1));
+            }
+        }
+        return lines;
+    }
+
+    // ---- Writing -----------------------------------------------------------------------------------
+
+    /** MySQL 8+: the default roles live in mysql.default_roles and are set with SET DEFAULT ROLE ... TO. */
+    private static void syncMySqlDefaultRoles(Connection admin, String source, String target, String host,
+            List<String> log) throws SQLException {
+        List<String> want = defaultRoles(admin, source, host);
+        if (want.equals(defaultRoles(admin, target, host))) {
+            return;
+        }
+        String sql = setDefaultRoles(want, account(target, host));
+        execute(admin, sql);
+        log.add(sql);
+    }
+
+    private static List<String> defaultRoles(Connection admin, String username, String host) throws SQLException {
+        List<String> roles = new ArrayList<>();
+        try (PreparedStatement statement = admin.prepareStatement(MYSQL_DEFAULT_ROLES)) {
+            statement.setString(1, username);
+            statement.setString(2, host);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    roles.add(account(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return roles;
+    }
+
+    /** The ssl_type column: '' none, ANY = REQUIRE SSL, X509, SPECIFIED = CIPHER/ISSUER/SUBJECT. */
+    record TlsRequirement(String type, String cipher, String issuer, String subject) {
+        static final TlsRequirement NONE = new TlsRequirement("", "", "", "");
+    }
+
+    private static void syncTlsRequirement(Connection admin, String source, String target, String host,
+            Optional<MySqlServerVersion> version, List<String> log) throws SQLException {
+        TlsRequirement want = tlsRequirement(admin, source, host);
+        if (want.equals(tlsRequirement(admin, target, host))) {
+            return;
+        }
+        List<String> values = new ArrayList<>();
+        String require;
+        switch (want.type()) {
+            case "ANY":
+                require = "SSL";
+                break;
+            case "X509":
+                require = "X509";
+                break;
+            case "SPECIFIED": {
+                List<String> parts = new ArrayList<>();
+                addRequirement(parts, values, "CIPHER", want.cipher());
+                addRequirement(parts, values, "ISSUER", want.issuer());
+                addRequirement(parts, values, "SUBJECT", want.subject());
+                require = parts.isEmpty() ? "SSL" : String.join(" AND ", parts);
+                break;
+            }
+            default:
+                require = "NONE";
+        }
+        String sql = requireTls(account(target, host), require, version);
+        try (PreparedStatement statement = admin.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setString(i + 1, values.get(i));
+            }
+            statement.execute();
+        }
+        log.add("set TLS requirement of " + describe(target, host) + " to REQUIRE " + require);
+    }
+
+    private static void addRequirement(List<String> parts, List<String> values, String keyword, String value) {
+        if (value != null && !value.isEmpty()) {
+            parts.add(keyword + " ?");
+            values.add(value);
+        }
+    }
+
+    private static TlsRequirement tlsRequirement(Connection admin, String username, String host) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(TLS_REQUIREMENT)) {
+            statement.setString(1, username);
+            statement.setString(2, host);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return TlsRequirement.NONE;
+                }
+                return new TlsRequirement(text(rows, 1).toUpperCase(java.util.Locale.ROOT), text(rows, 2),
+                        text(rows, 3), text(rows, 4));
+            }
+        }
+    }
+
+    /** The ssl columns are BLOBs on some versions and may be NULL. */
+    private static String text(ResultSet rows, int column) throws SQLException {
+        byte[] bytes = rows.getBytes(column);
+        return bytes == null ? "" : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void execute(Connection admin, String sql) throws SQLException {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** A statement with one placeholder for a password or its hash; its errors say what it was for. */
+    private static void runWithPassword(Connection admin, String sql, String bound, String what) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(sql)) {
+            statement.setString(1, bound);
+            statement.execute();
+        } catch (SQLException e) {
+            throw new SQLException(what + " failed: " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    // ---- Names ------------------------------------------------------------------------------------
+
+    /** {@code `user`@`host`}: inside backticks only the backtick itself is special. */
+    static String account(String username, String host) {
+        return quote(username) + "@" + quote(host);
+    }
+
+    static String quote(String identifier) {
+        Objects.requireNonNull(identifier, "identifier");
+        if (identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a MySQL name cannot contain NUL");
+        }
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    private static String describe(String username, String host) {
+        return "'" + username + "'@'" + host + "'";
+    }
+
+    private static boolean isMariaDb(Optional<MySqlServerVersion> version) {
+        return version.map(v -> v.flavor() == MySqlServerVersion.Flavor.MARIADB).orElse(false);
+    }
+
+    private static boolean isMySql8(Optional<MySqlServerVersion> version) {
+        return version.map(v -> v.flavor() != MySqlServerVersion.Flavor.MARIADB && v.major() >= 8).orElse(false);
+    }
+
+    /** ALTER USER ... IDENTIFIED BY / REQUIRE: MySQL 5.7.6+, Aurora MySQL 2+, MariaDB 10.2+. */
+    static boolean alterUserSupported(Optional<MySqlServerVersion> version) {
+        if (version.isEmpty()) {
+            return true;
+        }
+        MySqlServerVersion v = version.get();
+        if (v.flavor() == MySqlServerVersion.Flavor.MARIADB) {
+            return v.major() > 10 || (v.major() == 10 && v.minor() >= 2);
+        }
+        return v.changesOwnPasswordWithAlterUser();
+    }
+
+    /** 32 characters from letters, digits and punctuation that need no escaping, each kind present. */
+    static String unguessablePassword() {
+        StringBuilder password = new StringBuilder();
+        password.append((char) ('A' + RANDOM.nextInt(26))).append((char) ('a' + RANDOM.nextInt(26)))
+                .append((char) ('2' + RANDOM.nextInt(8))).append('#');
+        while (password.length() < 32) {
+            password.append(UNGUESSABLE_CHARACTERS.charAt(RANDOM.nextInt(UNGUESSABLE_CHARACTERS.length())));
+        }
+        return password.toString();
+    }
+
+    // ---- mysql_native_password ---------------------------------------------------------------------
+
+    /** {@code *} + upper-case hex of SHA1(SHA1(UTF-8 bytes)), as PASSWORD() computes it for a utf8mb4 session. */
+    static String nativePasswordHash(String password) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] once = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
+            return "*" + HexFormat.of().withUpperCase().formatHex(sha1.digest(once));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * Whether the lines of {@code SHOW GRANTS} or {@code SHOW CREATE USER} say that the account
+     * logs in with mysql_native_password and nothing else. False when unsure (no identification
+     * clause, another plugin, several methods): the caller then sends the password itself.
+     */
+    static boolean nativePasswordOnly(List<String> lines) {
+        for (String line : lines) {
+            int identified = MySqlGrants.topLevelKeyword(line, "IDENTIFIED", 0);
+            if (identified >= 0) {
+                String rest = line.substring(identified + "IDENTIFIED".length());
+                return MySqlGrants.topLevelKeyword(rest, "IDENTIFIED", 0) < 0 && NATIVE_ONLY.matcher(rest).matches();
+            }
+        }
+        return false;
+    }
     @Override
     public String toString() {
         return "MySqlEngine";

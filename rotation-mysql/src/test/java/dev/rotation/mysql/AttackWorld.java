@@ -1,5 +1,7 @@
 package dev.rotation.mysql;
 
+import dev.rotation.shared.AlternatingUsersRotationHandler;
+import dev.rotation.shared.SingleUserRotationHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -48,11 +50,11 @@ final class AttackWorld implements AutoCloseable {
     }
 
     static AttackWorld singleUser() {
-        return new AttackWorld(MySqlRotationHandler::new);
+        return new AttackWorld((client, environment, logSink) -> new SingleUserRotationHandler(client, environment, new MySqlEngine(), logSink));
     }
 
     static AttackWorld alternatingUsers() {
-        return new AttackWorld(MySqlAlternatingUsersRotationHandler::new);
+        return new AttackWorld((client, environment, logSink) -> new AlternatingUsersRotationHandler(client, environment, new MySqlEngine(), new MySqlEngine(), logSink));
     }
 
     private HandlerUnderTest handler() {

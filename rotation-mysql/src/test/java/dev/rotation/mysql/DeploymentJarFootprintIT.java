@@ -8,6 +8,6 @@ import java.util.List;
 class DeploymentJarFootprintIT extends DeploymentJarFootprintContract {
     DeploymentJarFootprintIT() {
         super(Path.of("target", "rotation-mysql.jar"), 7 * 1_000_000L,
-                List.of("com/mysql/cj/x/", "com/mysql/cj/xdevapi/", "com/mysql/cj/protocol/x/"), MySqlPriming.LOGIN_CLASSES);
+                List.of("com/mysql/cj/x/", "com/mysql/cj/xdevapi/", "com/mysql/cj/protocol/x/"), MySqlEngine.LOGIN_CLASSES);
     }
 }

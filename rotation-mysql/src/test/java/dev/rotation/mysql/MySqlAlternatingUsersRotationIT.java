@@ -29,7 +29,7 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
 
     private List<String> showGrants(String user, String host) {
         try (Connection c = target.database().admin()) {
-            return MySqlUserAdmin.showGrants(c, user, host);
+            return MySqlEngine.showGrants(c, user, host);
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -37,7 +37,7 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
 
     private String showCreateUser(String user, String host) {
         try (Connection c = target.database().admin(); Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("SHOW CREATE USER " + MySqlUserAdmin.account(user, host))) {
+                ResultSet rows = s.executeQuery("SHOW CREATE USER " + MySqlEngine.account(user, host))) {
             rows.next();
             return rows.getString(1);
         } catch (SQLException e) {
@@ -47,7 +47,7 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
 
     private List<String> hosts(String user) {
         try (Connection c = target.database().admin()) {
-            return new ArrayList<>(MySqlUserAdmin.hosts(c, user));
+            return new ArrayList<>(MySqlEngine.hosts(c, user));
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -62,7 +62,7 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
         // TCP logins from 127.0.0.1 use the '%' account; the 'localhost' one (socket only) may require TLS
         // without stopping this test's plaintext rotations.
         try (Connection c = db.admin();
-                PreparedStatement create = c.prepareStatement("CREATE USER " + MySqlUserAdmin.account(base, "localhost")
+                PreparedStatement create = c.prepareStatement("CREATE USER " + MySqlEngine.account(base, "localhost")
                         + " IDENTIFIED BY ? REQUIRE SSL")) {
             create.setString(1, "Socket-Passw0rd-1");
             create.execute();
@@ -70,8 +70,8 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
             throw new IllegalStateException(e.getMessage(), e);
         }
         MySqlAlternatingUsersTarget.admin(db,
-                "GRANT SELECT ON " + grantDb + ".* TO " + MySqlUserAdmin.account(base, "localhost"),
-                "GRANT SELECT ON " + grantDb + ".* TO " + MySqlUserAdmin.account(base, "%") + " WITH GRANT OPTION");
+                "GRANT SELECT ON " + grantDb + ".* TO " + MySqlEngine.account(base, "localhost"),
+                "GRANT SELECT ON " + grantDb + ".* TO " + MySqlEngine.account(base, "%") + " WITH GRANT OPTION");
 
         rotate(arn);
 
@@ -83,8 +83,8 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
         assertThat(showGrants(clone.username(), "%")).anyMatch(line -> line.contains("WITH GRANT OPTION"));
 
         MySqlAlternatingUsersTarget.admin(db,
-                "REVOKE GRANT OPTION ON " + grantDb + ".* FROM " + MySqlUserAdmin.account(clone.username(), "%"),
-                "ALTER USER " + MySqlUserAdmin.account(clone.username(), "localhost") + " REQUIRE NONE");
+                "REVOKE GRANT OPTION ON " + grantDb + ".* FROM " + MySqlEngine.account(clone.username(), "%"),
+                "ALTER USER " + MySqlEngine.account(clone.username(), "localhost") + " REQUIRE NONE");
         rotate(arn);
 
         assertThat(currentSecret(arn).username()).isEqualTo(base);

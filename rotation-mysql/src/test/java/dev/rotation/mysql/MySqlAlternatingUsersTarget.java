@@ -2,6 +2,7 @@ package dev.rotation.mysql;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import dev.rotation.shared.AlternatingUsersRotationHandler;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.shared.AlternateUsername;
@@ -37,13 +38,13 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
     @Override
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
-        return new MySqlAlternatingUsersRotationHandler(client, MySqlTarget.environmentFor(database(), environment),
-                logSink);
+        return new AlternatingUsersRotationHandler(client, MySqlTarget.environmentFor(database(), environment),
+                new MySqlEngine(), new MySqlEngine(), logSink);
     }
 
     @Override
     public int defaultUsernameLimit() {
-        return MySqlUserAdmin.DEFAULT_MAX_USERNAME_LENGTH;
+        return MySqlEngine.DEFAULT_MAX_USERNAME_LENGTH;
     }
 
     @Override
@@ -53,7 +54,7 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
 
     static void createMaster(TestDatabase db, String username, String password) {
         try (Connection c = db.admin()) {
-            String account = MySqlUserAdmin.account(username, "%");
+            String account = MySqlEngine.account(username, "%");
             try (PreparedStatement create = c.prepareStatement("CREATE USER " + account + " IDENTIFIED BY ?")) {
                 create.setString(1, password);
                 create.execute();
@@ -81,7 +82,7 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
 
     /** In GRANT, _ and % in a database name are wildcards; escaped, the grant names this one database. */
     static String grantDatabase(String database) {
-        return MySqlUserAdmin.quote(database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+        return MySqlEngine.quote(database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
     }
 
     static void admin(TestDatabase db, String... statements) {
@@ -98,12 +99,12 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
     public ExtraPrivilege extraPrivilege(String dbName) {
         TestDatabase db = database();
         String extraDb = db.createDatabase("alt_extra");
-        String table = MySqlUserAdmin.quote(extraDb) + ".`t`";
+        String table = MySqlEngine.quote(extraDb) + ".`t`";
         admin(db, "CREATE TABLE " + table + " (id INT)", "INSERT INTO " + table + " VALUES (1)");
         return new ExtraPrivilege() {
             @Override
             public void grantTo(String currentUser) {
-                admin(db, "GRANT SELECT ON " + grantDatabase(extraDb) + ".* TO " + MySqlUserAdmin.account(currentUser, "%"));
+                admin(db, "GRANT SELECT ON " + grantDatabase(extraDb) + ".* TO " + MySqlEngine.account(currentUser, "%"));
             }
 
             /**
@@ -114,7 +115,7 @@ final class MySqlAlternatingUsersTarget implements AlternatingUsersTarget {
             @Override
             public void revokeFrom(String currentUser) {
                 for (String user : List.of(AlternateUsername.baseOf(currentUser), AlternateUsername.cloneOf(currentUser))) {
-                    admin(db, "REVOKE SELECT ON " + grantDatabase(extraDb) + ".* FROM " + MySqlUserAdmin.account(user, "%"));
+                    admin(db, "REVOKE SELECT ON " + grantDatabase(extraDb) + ".* FROM " + MySqlEngine.account(user, "%"));
                 }
             }
 

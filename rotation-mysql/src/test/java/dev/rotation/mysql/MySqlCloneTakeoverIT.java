@@ -63,13 +63,13 @@ class MySqlCloneTakeoverIT {
     void cleanUp() {
         world.close();
         for (String role : roles) {
-            MySqlAlternatingUsersTarget.admin(db, "DROP ROLE IF EXISTS " + MySqlUserAdmin.quote(role));
+            MySqlAlternatingUsersTarget.admin(db, "DROP ROLE IF EXISTS " + MySqlEngine.quote(role));
         }
         roles.clear();
         try (Connection c = db.admin()) {
             for (String user : users) {
-                for (String host : MySqlUserAdmin.hosts(c, user)) {
-                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlUserAdmin.account(user, host));
+                for (String host : MySqlEngine.hosts(c, user)) {
+                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlEngine.account(user, host));
                 }
             }
         } catch (SQLException e) {
@@ -98,8 +98,8 @@ class MySqlCloneTakeoverIT {
     private Map<String, List<String>> accounts(String user) {
         Map<String, List<String>> accounts = new LinkedHashMap<>();
         try (Connection c = db.admin()) {
-            for (String host : MySqlUserAdmin.hosts(c, user)) {
-                accounts.put(host, MySqlUserAdmin.showGrants(c, user, host));
+            for (String host : MySqlEngine.hosts(c, user)) {
+                accounts.put(host, MySqlEngine.showGrants(c, user, host));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
@@ -157,10 +157,10 @@ class MySqlCloneTakeoverIT {
         String attackerPassword = LocalRotationWorld.newPassword();
         String attacker = attacker(victim, attackerPassword);
         MySqlAlternatingUsersTarget.admin(db,
-                "GRANT SELECT, CREATE USER ON *.* TO " + MySqlUserAdmin.account(victim, "%"),
-                "GRANT SELECT ON *.* TO " + MySqlUserAdmin.account(attacker, "%"),
+                "GRANT SELECT, CREATE USER ON *.* TO " + MySqlEngine.account(victim, "%"),
+                "GRANT SELECT ON *.* TO " + MySqlEngine.account(attacker, "%"),
                 "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
-                        + MySqlUserAdmin.account(attacker, "%"));
+                        + MySqlEngine.account(attacker, "%"));
 
         assertRefused(attacker, attackerPassword, victim, "CREATE USER");
 
@@ -176,12 +176,12 @@ class MySqlCloneTakeoverIT {
         String role = LocalRotationWorld.unique("role");
         roles.add(role);
         MySqlAlternatingUsersTarget.admin(db,
-                "CREATE ROLE " + MySqlUserAdmin.quote(role),
-                "GRANT " + MySqlUserAdmin.quote(role) + " TO " + MySqlUserAdmin.account(victim, "%"),
+                "CREATE ROLE " + MySqlEngine.quote(role),
+                "GRANT " + MySqlEngine.quote(role) + " TO " + MySqlEngine.account(victim, "%"),
                 "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
-                        + MySqlUserAdmin.account(attacker, "%"));
+                        + MySqlEngine.account(attacker, "%"));
 
-        assertRefused(attacker, attackerPassword, victim, "role " + MySqlUserAdmin.quote(role));
+        assertRefused(attacker, attackerPassword, victim, "role " + MySqlEngine.quote(role));
 
         assertThat(db.canLogin(victimDb, victim, victimPassword)).isTrue();
     }
@@ -193,11 +193,11 @@ class MySqlCloneTakeoverIT {
         String attackerPassword = LocalRotationWorld.newPassword();
         String attacker = attacker(victim, attackerPassword);
         MySqlAlternatingUsersTarget.admin(db,
-                "CREATE USER " + MySqlUserAdmin.account(victim, "10.1.2.%") + " IDENTIFIED BY 'Other-Host-Passw0rd'",
+                "CREATE USER " + MySqlEngine.account(victim, "10.1.2.%") + " IDENTIFIED BY 'Other-Host-Passw0rd'",
                 "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
-                        + MySqlUserAdmin.account(attacker, "%"),
+                        + MySqlEngine.account(attacker, "%"),
                 "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb) + ".* TO "
-                        + MySqlUserAdmin.account(victim, "%"));
+                        + MySqlEngine.account(victim, "%"));
 
         assertRefused(attacker, attackerPassword, victim, "'10.1.2.%'");
 
@@ -224,7 +224,7 @@ class MySqlCloneTakeoverIT {
 
     private String extraGrant(String privileges, String user) {
         return "GRANT " + privileges + " ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb) + ".* TO "
-                + MySqlUserAdmin.account(user, "%");
+                + MySqlEngine.account(user, "%");
     }
 
     @Test
@@ -238,14 +238,14 @@ class MySqlCloneTakeoverIT {
                 .anyMatch(line -> line.startsWith("GRANT SELECT, INSERT ON"));
 
         MySqlAlternatingUsersTarget.admin(db, "REVOKE INSERT ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb)
-                + ".* FROM " + MySqlUserAdmin.account(base, "%"));
+                + ".* FROM " + MySqlEngine.account(base, "%"));
         rotateSuccessfully(arn);
         assertThat(accounts(clone).get("%")).as("the revocation within the object reached the other user")
                 .anyMatch(line -> line.startsWith("GRANT SELECT ON"))
                 .noneMatch(line -> line.contains("INSERT"));
 
         MySqlAlternatingUsersTarget.admin(db, "REVOKE SELECT ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb)
-                + ".* FROM " + MySqlUserAdmin.account(clone, "%"));
+                + ".* FROM " + MySqlEngine.account(clone, "%"));
         Map<String, List<String>> before = accounts(base);
         RotationOutcome refused = world.rotate(arn);
 

@@ -1,5 +1,7 @@
 package dev.rotation.mysql;
 
+import dev.rotation.shared.PasswordChangeRequest;
+import dev.rotation.shared.ConnectRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +71,7 @@ class MySqlEngineIT {
     @Test
     void serverVersion_ofTheTestServer_isParsedAsItsFlavor() throws SQLException {
         String user = newUser(server, dbName, "Start-pw-1");
-        try (Connection connection = engine.connect(secret(server, user, "Start-pw-1"), Tls.VERIFY, verified)) {
+        try (Connection connection = engine.connect(new ConnectRequest(secret(server, user, "Start-pw-1"), Tls.VERIFY, verified))) {
             MySqlServerVersion version = MySqlServerVersion.parse(MySqlEngine.serverVersion(connection)).orElseThrow();
             assertThat(version.flavor()).isEqualTo(server.engine().equals("mariadb")
                     ? MySqlServerVersion.Flavor.MARIADB : MySqlServerVersion.Flavor.MYSQL);
@@ -81,7 +83,7 @@ class MySqlEngineIT {
     @Test
     void connect_withVerify_encryptsTheSession() throws SQLException {
         String user = newUser(server, dbName, "Start-pw-2");
-        try (Connection connection = engine.connect(secret(server, user, "Start-pw-2"), Tls.VERIFY, verified);
+        try (Connection connection = engine.connect(new ConnectRequest(secret(server, user, "Start-pw-2"), Tls.VERIFY, verified));
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
             assertThat(rows.next()).isTrue();
@@ -96,13 +98,13 @@ class MySqlEngineIT {
         String user = newUser(server, dbName, "Start-pw-3");
         String tricky = "a\\'b''c\\\\\"d`e;--%_\\";
         try {
-            try (Connection connection = engine.connect(secret(server, user, "Start-pw-3"), Tls.VERIFY, verified)) {
-                engine.changeOwnPassword(connection, secret(server, user, "Start-pw-3"), tricky);
+            try (Connection connection = engine.connect(new ConnectRequest(secret(server, user, "Start-pw-3"), Tls.VERIFY, verified))) {
+                engine.changeOwnPassword(new PasswordChangeRequest(connection, secret(server, user, "Start-pw-3"), tricky));
             }
             assertThat(server.canLogin(dbName, user, tricky)).isTrue();
             assertThat(server.canLogin(dbName, user, "Start-pw-3")).isFalse();
-            try (Connection connection = engine.connect(secret(server, user, tricky), Tls.VERIFY, verified)) {
-                engine.changeOwnPassword(connection, secret(server, user, tricky), "Back-to-plain-3");
+            try (Connection connection = engine.connect(new ConnectRequest(secret(server, user, tricky), Tls.VERIFY, verified))) {
+                engine.changeOwnPassword(new PasswordChangeRequest(connection, secret(server, user, tricky), "Back-to-plain-3"));
             }
             assertThat(server.canLogin(dbName, user, "Back-to-plain-3")).isTrue();
         } finally {
@@ -139,7 +141,7 @@ class MySqlEngineIT {
     private LoginFailure failureOf(DatabaseSecret secret, Tls mode, ConnectionSettings settings) {
         SQLException[] failure = new SQLException[1];
         assertThatThrownBy(() -> {
-            try (Connection ignored = engine.connect(secret, mode, settings)) {
+            try (Connection ignored = engine.connect(new ConnectRequest(secret, mode, settings))) {
                 // Must not get here.
             } catch (SQLException e) {
                 failure[0] = e;

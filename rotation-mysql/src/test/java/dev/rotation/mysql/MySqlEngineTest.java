@@ -26,14 +26,14 @@ class MySqlEngineTest {
 
     @Test
     void defaults_matchTheReferenceFunctions() {
-        assertThat(engine.defaultPort()).isEqualTo(3306);
-        assertThat(engine.defaultExcludedCharacters()).isEqualTo("/@\"'\\");
-        assertThat(engine.name()).isEqualTo("mysql");
+        assertThat(engine.description().defaultPort()).isEqualTo(3306);
+        assertThat(engine.description().defaultExcludedCharacters()).isEqualTo("/@\"'\\");
+        assertThat(engine.description().name()).isEqualTo("mysql");
     }
 
     @Test
     void secretEngines_areTheMySqlFamily() {
-        assertThat(engine.secretEngines()).containsExactlyInAnyOrder("mysql", "aurora-mysql", "mariadb", "aurora");
+        assertThat(engine.description().family().secretValues()).containsExactlyInAnyOrder("mysql", "aurora-mysql", "mariadb", "aurora");
     }
 
     @Test

@@ -218,36 +218,36 @@ class MySqlGrantsTest {
 
     @Test
     void render_quotesTheTargetAndKeepsTheObject() {
-        String target = MySqlUserAdmin.account("app`x_clone", "10.0.%");
+        String target = MySqlEngine.account("app`x_clone", "10.0.%");
 
         assertThat(target).isEqualTo("`app``x_clone`@`10.0.%`");
-        assertThat(MySqlUserAdmin.render(new GrantPrivileges(List.of("SELECT", "INSERT"), "`db`.*"), target))
+        assertThat(MySqlEngine.render(new GrantPrivileges(List.of("SELECT", "INSERT"), "`db`.*"), target))
                 .isEqualTo("GRANT SELECT, INSERT ON `db`.* TO `app``x_clone`@`10.0.%`");
-        assertThat(MySqlUserAdmin.render(new RevokeGrantOption("`db`.*"), target))
+        assertThat(MySqlEngine.render(new RevokeGrantOption("`db`.*"), target))
                 .isEqualTo("REVOKE GRANT OPTION ON `db`.* FROM `app``x_clone`@`10.0.%`");
-        assertThat(MySqlUserAdmin.render(new GrantOption("USAGE", "`db`.*"), target))
+        assertThat(MySqlEngine.render(new GrantOption("USAGE", "`db`.*"), target))
                 .isEqualTo("GRANT USAGE ON `db`.* TO `app``x_clone`@`10.0.%` WITH GRANT OPTION");
-        assertThat(MySqlUserAdmin.render(new GrantRole("`r`", true), target))
+        assertThat(MySqlEngine.render(new GrantRole("`r`", true), target))
                 .isEqualTo("GRANT `r` TO `app``x_clone`@`10.0.%` WITH ADMIN OPTION");
-        assertThat(MySqlUserAdmin.render(new SetDefaultRole(Optional.empty()), target))
+        assertThat(MySqlEngine.render(new SetDefaultRole(Optional.empty()), target))
                 .isEqualTo("SET DEFAULT ROLE NONE FOR `app``x_clone`@`10.0.%`");
     }
 
     @Test
     void alterUserSupported_dependsOnFlavourAndVersion() {
-        assertThat(MySqlUserAdmin.alterUserSupported(MySqlServerVersion.parse("10.11.6-MariaDB"))).isTrue();
-        assertThat(MySqlUserAdmin.alterUserSupported(MySqlServerVersion.parse("10.1.48-MariaDB"))).isFalse();
-        assertThat(MySqlUserAdmin.alterUserSupported(MySqlServerVersion.parse("8.4.0"))).isTrue();
-        assertThat(MySqlUserAdmin.alterUserSupported(MySqlServerVersion.parse("5.6.51"))).isFalse();
-        assertThat(MySqlUserAdmin.alterUserSupported(Optional.empty())).isTrue();
+        assertThat(MySqlEngine.alterUserSupported(MySqlServerVersion.parse("10.11.6-MariaDB"))).isTrue();
+        assertThat(MySqlEngine.alterUserSupported(MySqlServerVersion.parse("10.1.48-MariaDB"))).isFalse();
+        assertThat(MySqlEngine.alterUserSupported(MySqlServerVersion.parse("8.4.0"))).isTrue();
+        assertThat(MySqlEngine.alterUserSupported(MySqlServerVersion.parse("5.6.51"))).isFalse();
+        assertThat(MySqlEngine.alterUserSupported(Optional.empty())).isTrue();
     }
 
     @Test
     void unguessablePassword_hasEveryKindAndNoQuoteOrBackslash() {
-        String password = MySqlUserAdmin.unguessablePassword();
+        String password = MySqlEngine.unguessablePassword();
 
         assertThat(password).hasSize(32).containsPattern("[A-Z]").containsPattern("[a-z]").containsPattern("[0-9]")
                 .containsPattern("[#%+.:=^_~-]").doesNotContain("'", "\"", "\\", "`");
-        assertThat(MySqlUserAdmin.unguessablePassword()).isNotEqualTo(password);
+        assertThat(MySqlEngine.unguessablePassword()).isNotEqualTo(password);
     }
 }

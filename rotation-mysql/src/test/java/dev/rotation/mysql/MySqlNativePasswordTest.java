@@ -11,37 +11,37 @@ class MySqlNativePasswordTest {
     @Test
     void hash_isWhatPasswordFunctionReturns() {
         // MariaDB 10.11: SELECT PASSWORD('NewSecret-2')
-        assertThat(MySqlNativePassword.hash("NewSecret-2")).isEqualTo(HASH);
+        assertThat(MySqlEngine.nativePasswordHash("NewSecret-2")).isEqualTo(HASH);
     }
 
     @Test
     void isOnlyMethod_mariaDbAndMySqlNativeAccounts() {
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("GRANT `r1` TO `u`@`%`",
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("GRANT `r1` TO `u`@`%`",
                 "GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '" + HASH + "'"))).isTrue();
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '"
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '"
                 + HASH + "' REQUIRE SSL WITH GRANT OPTION"))).isTrue();
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("CREATE USER 'u'@'%' IDENTIFIED WITH"
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("CREATE USER 'u'@'%' IDENTIFIED WITH"
                 + " 'mysql_native_password' AS '" + HASH + "' REQUIRE NONE PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK")))
                 .isTrue();
     }
 
     @Test
     void isOnlyMethod_otherPluginsSeveralMethodsOrNoClause_areNot() {
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("CREATE USER `u`@`%` IDENTIFIED VIA ed25519 USING"
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("CREATE USER `u`@`%` IDENTIFIED VIA ed25519 USING"
                 + " 'Cs/UhnHiUaAHaL+T6o7MqCC2L/izYv5MOSlJnaoPxqk'"))).isFalse();
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("CREATE USER `u`@`%` IDENTIFIED VIA mysql_native_password"
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("CREATE USER `u`@`%` IDENTIFIED VIA mysql_native_password"
                 + " USING '" + HASH + "' OR unix_socket"))).isFalse();
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("CREATE USER 'u'@'%' IDENTIFIED WITH"
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("CREATE USER 'u'@'%' IDENTIFIED WITH"
                 + " 'mysql_native_password' AS '" + HASH + "' AND IDENTIFIED WITH 'authentication_fido'"))).isFalse();
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("CREATE USER 'u'@'%' IDENTIFIED WITH"
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("CREATE USER 'u'@'%' IDENTIFIED WITH"
                 + " 'caching_sha2_password' AS 0x24412430303524"))).isFalse();
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("CREATE USER `u`@`%`"))).isFalse();
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of())).isFalse();
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("CREATE USER `u`@`%`"))).isFalse();
+        assertThat(MySqlEngine.nativePasswordOnly(List.of())).isFalse();
     }
 
     @Test
     void isOnlyMethod_aUserNameThatLooksLikeAClause_isNotReadAsOne() {
-        assertThat(MySqlNativePassword.isOnlyMethod(List.of("GRANT USAGE ON *.* TO `x IDENTIFIED BY PASSWORD '"
+        assertThat(MySqlEngine.nativePasswordOnly(List.of("GRANT USAGE ON *.* TO `x IDENTIFIED BY PASSWORD '"
                 + HASH + "'`@`%` IDENTIFIED VIA ed25519 USING 'abc'"))).isFalse();
     }
 }

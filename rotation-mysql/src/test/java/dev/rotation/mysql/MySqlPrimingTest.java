@@ -1,5 +1,7 @@
 package dev.rotation.mysql;
 
+import dev.rotation.shared.AlternatingUsersRotationHandler;
+import dev.rotation.shared.SingleUserRotationHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.shared.Priming;
@@ -13,8 +15,8 @@ class MySqlPrimingTest {
     @Test
     void priming_runsTheSingleUserCreateSecretWithoutFailures() {
         List<String> lines = new ArrayList<>();
-        Priming priming = Priming.of(client -> new MySqlRotationHandler(client, Map.of(), lines::add),
-                "mysql", MySqlPriming.LOGIN_CLASSES);
+        Priming priming = Priming.of(client -> new SingleUserRotationHandler(client, Map.of(), new MySqlEngine(), lines::add),
+                MySqlEngine.DESCRIPTION);
 
         assertThat(priming.primeCreateSecret()).isEmpty();
         assertThat(lines).last().asString().contains("\"outcome\":\"succeeded\"").contains("AWSPENDING");
@@ -23,8 +25,7 @@ class MySqlPrimingTest {
     @Test
     void priming_runsTheAlternatingUsersCreateSecretWithoutFailures() {
         List<String> lines = new ArrayList<>();
-        Priming priming = Priming.of(client -> new MySqlAlternatingUsersRotationHandler(client,
-                Map.of(), lines::add), "mysql", MySqlPriming.LOGIN_CLASSES);
+        Priming priming = Priming.of(client -> new AlternatingUsersRotationHandler(client, Map.of(), new MySqlEngine(), new MySqlEngine(), lines::add), MySqlEngine.DESCRIPTION);
 
         assertThat(priming.primeCreateSecret()).isEmpty();
         assertThat(lines).last().asString().contains("\"outcome\":\"succeeded\"");
@@ -32,7 +33,7 @@ class MySqlPrimingTest {
 
     @Test
     void priming_loadsEveryListedDriverClass() {
-        Priming priming = Priming.of(client -> null, "mysql", MySqlPriming.LOGIN_CLASSES);
+        Priming priming = Priming.of(client -> null, MySqlEngine.DESCRIPTION);
 
         assertThat(priming.primeDriver()).isEmpty();
     }

@@ -2,6 +2,7 @@ package dev.rotation.mysql;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
+import dev.rotation.shared.SingleUserRotationHandler;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.local.testdb.TlsMaterial;
@@ -63,7 +64,7 @@ final class MySqlTarget implements RotationTarget, FaultTarget {
     @Override
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
-        return new MySqlRotationHandler(client, environmentFor(database(), environment), logSink);
+        return new SingleUserRotationHandler(client, environmentFor(database(), environment), new MySqlEngine(), logSink);
     }
 
     /**
@@ -84,7 +85,7 @@ final class MySqlTarget implements RotationTarget, FaultTarget {
 
     @Override
     public UserAdministration userAdministration() {
-        return new MySqlUserAdmin();
+        return new MySqlEngine();
     }
 
     @Override

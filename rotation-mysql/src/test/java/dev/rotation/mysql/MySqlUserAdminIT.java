@@ -1,5 +1,7 @@
 package dev.rotation.mysql;
 
+import dev.rotation.shared.AdminRequest;
+import dev.rotation.shared.ConnectRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabase;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MySqlUserAdminIT {
     private final TestDatabase db = TestDatabases.mysql();
-    private final MySqlUserAdmin admin = new MySqlUserAdmin();
+    private final MySqlEngine admin = new MySqlEngine();
     private final List<String> users = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
     private String dbName;
@@ -44,7 +46,7 @@ class MySqlUserAdminIT {
     @BeforeAll
     void createDatabase() {
         dbName = db.createDatabase("useradmin");
-        MySqlAlternatingUsersTarget.admin(db, "CREATE TABLE " + MySqlUserAdmin.quote(dbName) + ".`t` (a INT, b INT)");
+        MySqlAlternatingUsersTarget.admin(db, "CREATE TABLE " + MySqlEngine.quote(dbName) + ".`t` (a INT, b INT)");
     }
 
     @BeforeEach
@@ -55,7 +57,7 @@ class MySqlUserAdminIT {
         users.add(master);
         DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(db.host()).port(db.port())
                 .username(master).password(password).ssl(SslMode.DISABLED).build();
-        session = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults());
+        session = new MySqlEngine().connect(new ConnectRequest(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults()));
     }
 
     @AfterEach
@@ -63,8 +65,8 @@ class MySqlUserAdminIT {
         session.close();
         try (Connection c = db.admin()) {
             for (String user : users) {
-                for (String host : MySqlUserAdmin.hosts(c, user)) {
-                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlUserAdmin.account(user, host));
+                for (String host : MySqlEngine.hosts(c, user)) {
+                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlEngine.account(user, host));
                 }
             }
         }
@@ -86,17 +88,17 @@ class MySqlUserAdminIT {
         String source = unique("src");
         users.add(source);
         db.createAppUser(dbName, source, "Src-Passw0rd-1");
-        String table = MySqlUserAdmin.quote(dbName) + ".`t`";
+        String table = MySqlEngine.quote(dbName) + ".`t`";
         MySqlAlternatingUsersTarget.admin(db,
-                "CREATE USER " + MySqlUserAdmin.account(source, "localhost") + " IDENTIFIED BY 'Src-Passw0rd-2'",
-                "GRANT SELECT ON " + grantDb() + ".* TO " + MySqlUserAdmin.account(source, "localhost"),
-                "GRANT SELECT (a), UPDATE (b) ON " + table + " TO " + MySqlUserAdmin.account(source, "%"),
-                "GRANT INSERT ON " + table + " TO " + MySqlUserAdmin.account(source, "%") + " WITH GRANT OPTION",
-                "ALTER USER " + MySqlUserAdmin.account(source, "%") + " REQUIRE SSL");
-        masterRuns("CREATE ROLE " + MySqlUserAdmin.quote(role),
-                "GRANT SELECT ON " + grantDb() + ".* TO " + MySqlUserAdmin.quote(role),
-                "GRANT " + MySqlUserAdmin.quote(role) + " TO " + MySqlUserAdmin.account(source, "%"),
-                "SET DEFAULT ROLE " + MySqlUserAdmin.quote(role) + " FOR " + MySqlUserAdmin.account(source, "%"));
+                "CREATE USER " + MySqlEngine.account(source, "localhost") + " IDENTIFIED BY 'Src-Passw0rd-2'",
+                "GRANT SELECT ON " + grantDb() + ".* TO " + MySqlEngine.account(source, "localhost"),
+                "GRANT SELECT (a), UPDATE (b) ON " + table + " TO " + MySqlEngine.account(source, "%"),
+                "GRANT INSERT ON " + table + " TO " + MySqlEngine.account(source, "%") + " WITH GRANT OPTION",
+                "ALTER USER " + MySqlEngine.account(source, "%") + " REQUIRE SSL");
+        masterRuns("CREATE ROLE " + MySqlEngine.quote(role),
+                "GRANT SELECT ON " + grantDb() + ".* TO " + MySqlEngine.quote(role),
+                "GRANT " + MySqlEngine.quote(role) + " TO " + MySqlEngine.account(source, "%"),
+                "SET DEFAULT ROLE " + MySqlEngine.quote(role) + " FOR " + MySqlEngine.account(source, "%"));
         return source;
     }
 
@@ -113,16 +115,16 @@ class MySqlUserAdminIT {
     private String sync(String source) throws SQLException {
         String target = source + "_clone";
         users.add(target);
-        admin.ensureUser(session, source, target, log::add);
-        admin.synchronizePrivileges(session, source, target, log::add);
+        log.addAll(admin.ensureUser(new AdminRequest(session, source, target, "master")).changes());
+        log.addAll(admin.synchronizePrivileges(new AdminRequest(session, source, target, "master")).changes());
         return target;
     }
 
     /** SHOW GRANTS with the account's own name replaced and MariaDB's password hash cut out, as a sorted set. */
     private Set<String> grants(String user, String host) throws SQLException {
         Set<String> lines = new TreeSet<>();
-        for (String line : MySqlUserAdmin.showGrants(session, user, host)) {
-            lines.add(line.replace(MySqlUserAdmin.quote(user) + "@", "`USER`@")
+        for (String line : MySqlEngine.showGrants(session, user, host)) {
+            lines.add(line.replace(MySqlEngine.quote(user) + "@", "`USER`@")
                     .replaceAll(" IDENTIFIED BY PASSWORD '[^']*'", "")
                     .replaceAll(" IDENTIFIED VIA \\S+ USING '[^']*'", ""));
         }
@@ -131,7 +133,7 @@ class MySqlUserAdminIT {
 
     private String showCreateUser(String user, String host) throws SQLException {
         try (Statement s = session.createStatement();
-                ResultSet rows = s.executeQuery("SHOW CREATE USER " + MySqlUserAdmin.account(user, host))) {
+                ResultSet rows = s.executeQuery("SHOW CREATE USER " + MySqlEngine.account(user, host))) {
             rows.next();
             return rows.getString(1);
         }
@@ -144,14 +146,14 @@ class MySqlUserAdminIT {
 
         String target = sync(source);
 
-        assertThat(MySqlUserAdmin.hosts(session, target)).containsExactlyInAnyOrder("%", "localhost");
+        assertThat(MySqlEngine.hosts(session, target)).containsExactlyInAnyOrder("%", "localhost");
         for (String host : List.of("%", "localhost")) {
             assertThat(grants(target, host)).as("grants on host %s", host).isEqualTo(grants(source, host));
         }
         assertThat(grants(target, "%")).anyMatch(line -> line.contains("WITH GRANT OPTION"))
                 .anyMatch(line -> line.contains("SELECT (`a`)") || line.contains("SELECT (a)"))
-                .anyMatch(line -> line.startsWith("GRANT " + MySqlUserAdmin.quote(role) + " TO"))
-                .anyMatch(line -> line.startsWith("SET DEFAULT ROLE " + MySqlUserAdmin.quote(role)));
+                .anyMatch(line -> line.startsWith("GRANT " + MySqlEngine.quote(role) + " TO"))
+                .anyMatch(line -> line.startsWith("SET DEFAULT ROLE " + MySqlEngine.quote(role)));
         assertThat(showCreateUser(target, "%")).contains("REQUIRE SSL");
         assertThat(showCreateUser(target, "localhost")).doesNotContain("REQUIRE SSL");
         assertThat(String.join("\n", log)).doesNotContain("Src-Passw0rd");
@@ -162,22 +164,22 @@ class MySqlUserAdminIT {
         String role = unique("role");
         String source = richSourceUser(role);
         String target = sync(source);
-        String table = MySqlUserAdmin.quote(dbName) + ".`t`";
+        String table = MySqlEngine.quote(dbName) + ".`t`";
         MySqlAlternatingUsersTarget.admin(db,
-                "REVOKE SELECT (a) ON " + table + " FROM " + MySqlUserAdmin.account(source, "%"),
-                "REVOKE GRANT OPTION ON " + table + " FROM " + MySqlUserAdmin.account(source, "%"),
-                "ALTER USER " + MySqlUserAdmin.account(source, "%") + " REQUIRE NONE",
-                "DROP USER " + MySqlUserAdmin.account(source, "localhost"));
-        masterRuns("SET DEFAULT ROLE NONE FOR " + MySqlUserAdmin.account(source, "%"),
-                "REVOKE " + MySqlUserAdmin.quote(role) + " FROM " + MySqlUserAdmin.account(source, "%"));
+                "REVOKE SELECT (a) ON " + table + " FROM " + MySqlEngine.account(source, "%"),
+                "REVOKE GRANT OPTION ON " + table + " FROM " + MySqlEngine.account(source, "%"),
+                "ALTER USER " + MySqlEngine.account(source, "%") + " REQUIRE NONE",
+                "DROP USER " + MySqlEngine.account(source, "localhost"));
+        masterRuns("SET DEFAULT ROLE NONE FOR " + MySqlEngine.account(source, "%"),
+                "REVOKE " + MySqlEngine.quote(role) + " FROM " + MySqlEngine.account(source, "%"));
         log.clear();
 
-        admin.synchronizePrivileges(session, source, target, log::add);
+        log.addAll(admin.synchronizePrivileges(new AdminRequest(session, source, target, "master")).changes());
 
-        assertThat(MySqlUserAdmin.hosts(session, target)).containsExactly("%");
+        assertThat(MySqlEngine.hosts(session, target)).containsExactly("%");
         assertThat(grants(target, "%")).isEqualTo(grants(source, "%"))
                 .noneMatch(line -> line.contains("WITH GRANT OPTION"))
-                .noneMatch(line -> line.contains(MySqlUserAdmin.quote(role)));
+                .noneMatch(line -> line.contains(MySqlEngine.quote(role)));
         assertThat(showCreateUser(target, "%")).doesNotContain("REQUIRE SSL");
         assertThat(log).anyMatch(line -> line.startsWith("REVOKE")).anyMatch(line -> line.startsWith("dropped"));
     }
@@ -188,7 +190,7 @@ class MySqlUserAdminIT {
         String target = sync(source);
         log.clear();
 
-        admin.synchronizePrivileges(session, source, target, log::add);
+        log.addAll(admin.synchronizePrivileges(new AdminRequest(session, source, target, "master")).changes());
 
         assertThat(log).isEmpty();
     }
@@ -205,8 +207,8 @@ class MySqlUserAdminIT {
                 "SHOW VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER", "DELETE HISTORY", "USAGE");
         String everything = unique("all");
         users.add(everything);
-        MySqlAlternatingUsersTarget.admin(db, "CREATE USER " + MySqlUserAdmin.account(everything, "%"),
-                "GRANT ALL PRIVILEGES ON *.* TO " + MySqlUserAdmin.account(everything, "%"));
+        MySqlAlternatingUsersTarget.admin(db, "CREATE USER " + MySqlEngine.account(everything, "%"),
+                "GRANT ALL PRIVILEGES ON *.* TO " + MySqlEngine.account(everything, "%"));
         Set<String> serverLevel = new TreeSet<>();
         try (Connection c = db.admin();
                 PreparedStatement query = c.prepareStatement(
@@ -221,7 +223,7 @@ class MySqlUserAdminIT {
         serverLevel.removeAll(notAdministrative);
 
         assertThat(serverLevel).isNotEmpty();
-        assertThat(MySqlUserAdmin.GLOBAL_ADMINISTRATIVE_PRIVILEGES).containsAll(serverLevel);
+        assertThat(MySqlEngine.GLOBAL_ADMINISTRATIVE_PRIVILEGES).containsAll(serverLevel);
     }
 
     @Test
@@ -232,8 +234,8 @@ class MySqlUserAdminIT {
         String target = source + "_clone";
         users.add(target);
 
-        assertThat(admin.ensureUser(session, source, target, log::add)).isTrue();
-        assertThat(admin.ensureUser(session, source, target, log::add)).isFalse();
+        assertThat(admin.ensureUser(new AdminRequest(session, source, target, "master")).changed()).isTrue();
+        assertThat(admin.ensureUser(new AdminRequest(session, source, target, "master")).changed()).isFalse();
 
         assertThat(db.canLogin(dbName, target, "")).isFalse();
         assertThat(db.canLogin(dbName, target, "Plain-Passw0rd-1")).isFalse();
@@ -247,7 +249,7 @@ class MySqlUserAdminIT {
         String target = sync(source);
         String password = "it's \"quoted\" \\ back\\\\slash \\' %_ `tick` ;-- end";
 
-        admin.setPassword(session, target, password);
+        admin.setPassword(new AdminRequest(session, target, target, "master"), password);
 
         assertThat(db.canLogin(dbName, target, password)).isTrue();
         assertThat(db.canLogin(dbName, target, password.replace("\\\\", "\\"))).isFalse();
@@ -269,16 +271,16 @@ class MySqlUserAdminIT {
         String target = sync(source);
         String password = "pässwörd-ü€-\uD83D\uDD11-Zz9";
 
-        admin.setPassword(session, target, password);
+        admin.setPassword(new AdminRequest(session, target, target, "master"), password);
 
         try (PreparedStatement check = session.prepareStatement("SELECT PASSWORD(?)")) {
             check.setString(1, password);
             try (ResultSet rows = check.executeQuery()) {
                 rows.next();
-                assertThat(MySqlNativePassword.hash(password)).isEqualTo(rows.getString(1));
+                assertThat(MySqlEngine.nativePasswordHash(password)).isEqualTo(rows.getString(1));
             }
         }
-        assertThat(showCreateUser(target, "%")).contains(MySqlNativePassword.hash(password));
+        assertThat(showCreateUser(target, "%")).contains(MySqlEngine.nativePasswordHash(password));
         assertThat(db.canLogin(dbName, target, password)).isTrue();
     }
 
@@ -295,11 +297,10 @@ class MySqlUserAdminIT {
             DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(own.host()).port(own.port())
                     .username(ownMaster).password("Master-Passw0rd-1").ssl(SslMode.DISABLED).build();
             String password = "it's \\ a \\' back\\slash \"quote\"";
-            try (Connection ownSession = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED,
-                    ConnectionSettings.defaults())) {
-                admin.ensureUser(ownSession, source, source + "_clone", log::add);
-                admin.synchronizePrivileges(ownSession, source, source + "_clone", log::add);
-                admin.setPassword(ownSession, source + "_clone", password);
+            try (Connection ownSession = new MySqlEngine().connect(new ConnectRequest(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults()))) {
+                log.addAll(admin.ensureUser(new AdminRequest(ownSession, source, source + "_clone", "master")).changes());
+                log.addAll(admin.synchronizePrivileges(new AdminRequest(ownSession, source, source + "_clone", "master")).changes());
+                admin.setPassword(new AdminRequest(ownSession, source + "_clone", source + "_clone", "master"), password);
             }
 
             assertThat(own.canLogin(ownDb, source + "_clone", password)).isTrue();
@@ -316,27 +317,26 @@ class MySqlUserAdminIT {
         try (TestDatabase own = TestDatabases.startMysql()) {
             String ownDb = own.createDatabase("ansi");
             String odd = "q\"d'b\\";
-            String oddTable = MySqlUserAdmin.quote(odd) + "." + MySqlUserAdmin.quote("t\\");
+            String oddTable = MySqlEngine.quote(odd) + "." + MySqlEngine.quote("t\\");
             String source = unique("ansi");
             own.createAppUser(ownDb, source, "Ansi-Passw0rd-1");
             String ownMaster = unique("master");
             MySqlAlternatingUsersTarget.createMaster(own, ownMaster, "Master-Passw0rd-1");
             MySqlAlternatingUsersTarget.admin(own,
-                    "CREATE DATABASE " + MySqlUserAdmin.quote(odd),
+                    "CREATE DATABASE " + MySqlEngine.quote(odd),
                     "CREATE TABLE " + oddTable + " (id INT)",
                     "INSERT INTO " + oddTable + " VALUES (1)",
-                    "GRANT SELECT ON " + oddTable + " TO " + MySqlUserAdmin.account(source, "%"),
+                    "GRANT SELECT ON " + oddTable + " TO " + MySqlEngine.account(source, "%"),
                     "GRANT INSERT ON " + MySqlAlternatingUsersTarget.grantDatabase(odd) + ".* TO "
-                            + MySqlUserAdmin.account(source, "%"),
+                            + MySqlEngine.account(source, "%"),
                     "SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',ANSI_QUOTES')");
             DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(own.host()).port(own.port())
                     .username(ownMaster).password("Master-Passw0rd-1").ssl(SslMode.DISABLED).build();
             String target = source + "_clone";
-            try (Connection ownSession = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED,
-                    ConnectionSettings.defaults())) {
-                admin.ensureUser(ownSession, source, target, log::add);
-                admin.synchronizePrivileges(ownSession, source, target, log::add);
-                admin.setPassword(ownSession, target, "Clone-Passw0rd-1");
+            try (Connection ownSession = new MySqlEngine().connect(new ConnectRequest(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults()))) {
+                log.addAll(admin.ensureUser(new AdminRequest(ownSession, source, target, "master")).changes());
+                log.addAll(admin.synchronizePrivileges(new AdminRequest(ownSession, source, target, "master")).changes());
+                admin.setPassword(new AdminRequest(ownSession, target, target, "master"), "Clone-Passw0rd-1");
             }
 
             try (Connection c = own.admin(); Statement s = c.createStatement()) {
@@ -353,8 +353,7 @@ class MySqlUserAdminIT {
             // Combination modes imply ANSI_QUOTES: setting what is left must not bring it back.
             MySqlAlternatingUsersTarget.admin(own,
                     "SET GLOBAL sql_mode = 'ORACLE,MSSQL,ANSI,DB2,NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES'");
-            try (Connection ownSession = new MySqlEngine().connect(secret, DatabaseEngine.Tls.DISABLED,
-                    ConnectionSettings.defaults()); Statement s = ownSession.createStatement();
+            try (Connection ownSession = new MySqlEngine().connect(new ConnectRequest(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults())); Statement s = ownSession.createStatement();
                     ResultSet rows = s.executeQuery("SELECT @@SESSION.sql_mode")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1).split(",")).contains("STRICT_TRANS_TABLES")
@@ -366,8 +365,8 @@ class MySqlUserAdminIT {
     /** SHOW GRANTS with the account's own name and MariaDB's password hash cut out, as a sorted set. */
     private static Set<String> grantsOf(Connection c, String user) throws SQLException {
         Set<String> lines = new TreeSet<>();
-        for (String line : MySqlUserAdmin.showGrants(c, user, "%")) {
-            lines.add(line.replace(MySqlUserAdmin.quote(user) + "@", "`USER`@")
+        for (String line : MySqlEngine.showGrants(c, user, "%")) {
+            lines.add(line.replace(MySqlEngine.quote(user) + "@", "`USER`@")
                     .replaceAll(" IDENTIFIED BY PASSWORD '[^']*'", ""));
         }
         return lines;

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MySqlUserAdminTest {
-    private final MySqlUserAdmin admin = new MySqlUserAdmin();
+    private final MySqlEngine admin = new MySqlEngine();
 
     @Test
     void usernameLimit_defaultsTo32Characters() {
@@ -21,15 +21,15 @@ class MySqlUserAdminTest {
 
     @Test
     void usernameLimit_followsMaxUsernameLength() {
-        assertThat(admin.usernameLimit(Map.of(MySqlUserAdmin.MAX_USERNAME_LENGTH, "16")).max()).isEqualTo(16);
-        assertThat(admin.usernameLimit(Map.of(MySqlUserAdmin.MAX_USERNAME_LENGTH, "80")).max()).isEqualTo(80);
-        assertThatThrownBy(() -> admin.usernameLimit(Map.of(MySqlUserAdmin.MAX_USERNAME_LENGTH, "many")))
+        assertThat(admin.usernameLimit(Map.of(MySqlEngine.MAX_USERNAME_LENGTH, "16")).max()).isEqualTo(16);
+        assertThat(admin.usernameLimit(Map.of(MySqlEngine.MAX_USERNAME_LENGTH, "80")).max()).isEqualTo(80);
+        assertThatThrownBy(() -> admin.usernameLimit(Map.of(MySqlEngine.MAX_USERNAME_LENGTH, "many")))
                 .isInstanceOf(RotationException.class).hasMessageContaining("MAX_USERNAME_LENGTH");
     }
 
     @Test
     void account_quotesUserAndHostWithBackticks() {
-        assertThat(MySqlUserAdmin.account("a`b'c\\d", "%")).isEqualTo("`a``b'c\\d`@`%`");
-        assertThatThrownBy(() -> MySqlUserAdmin.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(MySqlEngine.account("a`b'c\\d", "%")).isEqualTo("`a``b'c\\d`@`%`");
+        assertThatThrownBy(() -> MySqlEngine.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,18 +1,33 @@
 package dev.rotation.postgres;
 
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.Engine;
+import dev.rotation.shared.AdminChanges;
+import dev.rotation.shared.AdminRequest;
+import dev.rotation.shared.AlternateUsername;
+import dev.rotation.shared.ConnectRequest;
 import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
-import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.shared.EngineDescription;
 import dev.rotation.shared.JdbcHost;
+import dev.rotation.shared.PasswordChange;
+import dev.rotation.shared.PasswordChangeRequest;
+import dev.rotation.shared.RotationException;
+import dev.rotation.shared.UserAdministration;
+import dev.rotation.shared.UsernameLimit;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.postgresql.Driver;
@@ -20,20 +35,32 @@ import org.postgresql.PGConnection;
 import org.postgresql.util.GT;
 
 /**
- * PostgreSQL and Aurora PostgreSQL through pgjdbc. Every SQL statement this module sends is in this
- * file.
+ * PostgreSQL and Aurora PostgreSQL through pgjdbc: the engine SPI for single-user and
+ * alternating-users rotation. Every SQL statement the module sends is in this file, in the section
+ * "Every statement" at its top.
  *
- * <p>The password is changed with pgjdbc's {@link PGConnection#alterUserPassword}: the driver
- * computes the SCRAM-SHA-256 verifier on the client and sends {@code ALTER USER "name" PASSWORD
- * 'SCRAM-SHA-256$...'} with the role name quoted as an identifier, so the plaintext password never
- * reaches the server, its logs or pg_stat_statements. An ordinary role may change its own password.
+ * <p><b>Passwords never reach the server in plain text.</b> pgjdbc's
+ * {@link PGConnection#alterUserPassword} computes the SCRAM-SHA-256 verifier on the client and sends
+ * {@code ALTER USER "name" PASSWORD 'SCRAM-SHA-256$...'} with the role name quoted as an identifier,
+ * so neither the server, its logs nor pg_stat_statements see the password. An ordinary role may
+ * change its own password.
+ *
+ * <p><b>Alternating users, as the master.</b> The base name ({@code app}, without {@code _clone}) is
+ * always the owner role, whichever user is current. The clone ({@code app_clone}) is a member of it
+ * with INHERIT (and, on PostgreSQL 16+, SET) and has {@code ALTER ROLE app_clone SET role = 'app'},
+ * so its sessions act as {@code app}: what it creates is owned by {@code app}, and it holds exactly
+ * {@code app}'s privileges, memberships and attributes. Privileges are granted to and revoked from
+ * {@code app} only, and so apply to both users at once; the membership and the setting are checked
+ * and repaired on every rotation. A created role gets LOGIN but no password, so it cannot log in
+ * with a password until {@link #setPassword} (after its privileges are in place). The master needs
+ * no superuser: CREATEROLE, and on PostgreSQL 16+ also ADMIN OPTION on the base role (a role it
+ * created has that; an RDS master user is a member of rds_superuser).
+ *
+ * <p>Errors are not scrubbed here: the protocol's sanitizer does that for every engine.
  */
-public final class PostgresEngine implements DatabaseEngine {
+public final class PostgresEngine implements DatabaseEngine, UserAdministration {
 
-    /** The {@code engine} values of secrets this engine rotates. */
-    public static final Set<String> ENGINES = Set.of("postgres", "aurora-postgresql");
-    /** The database logged in to when the secret has no {@code dbname}, as the reference does. */
-    public static final String DEFAULT_DATABASE = "postgres";
+    // ---- Every statement ---------------------------------------------------------------------------
 
     /** Act as the login role itself, even if its settings switch to another role at login. */
     static final String BECOME_LOGIN_ROLE = "SET ROLE NONE";
@@ -44,6 +71,65 @@ public final class PostgresEngine implements DatabaseEngine {
 
     /** The first PostgreSQL version that stores SCRAM-SHA-256 verifiers. */
     static final int MIN_SCRAM_VERSION = 10;
+
+
+    static final String ROLE_QUERY = "SELECT oid, rolcanlogin, rolinherit FROM pg_roles WHERE rolname = ?";
+    /** The attributes that make a role more than an application user. */
+    static final String ROLE_POWERS_QUERY = "SELECT rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolreplication,"
+            + " rolbypassrls FROM pg_roles WHERE rolname = ?";
+    /** The roles {@code role} is a direct member of. */
+    static final String MEMBER_OF_QUERY = "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+            + " JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ? ORDER BY g.rolname";
+    /** Whether the first role is a member of the second, directly or through other roles. */
+    static final String HAS_ROLE_QUERY = "SELECT pg_has_role(?, ?, 'MEMBER')";
+    static final String MEMBERSHIP_QUERY = "SELECT 1 FROM pg_auth_members WHERE roleid = ? AND member = ?";
+    static final String MEMBERSHIP_QUERY_16 =
+            "SELECT 1 FROM pg_auth_members WHERE roleid = ? AND member = ? AND inherit_option AND set_option";
+    static final String ROLE_SETTINGS_QUERY =
+            "SELECT setconfig FROM pg_db_role_setting WHERE setrole = ? AND setdatabase = 0";
+    static final String VERSION_QUERY = "SHOW server_version_num";
+
+    static String createRole(String role) {
+        return "CREATE ROLE " + quote(role) + " WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
+                + " NOBYPASSRLS";
+    }
+
+    static String grantMembership(String base, String clone, boolean pg16) {
+        return "GRANT " + quote(base) + " TO " + quote(clone) + (pg16 ? " WITH INHERIT TRUE, SET TRUE" : "");
+    }
+
+    static String inherit(String role) {
+        return "ALTER ROLE " + quote(role) + " INHERIT";
+    }
+
+    /** The literal is escaped by pgjdbc for the session (see {@link #literal}). */
+    static String actAs(Connection admin, String clone, String base) throws SQLException {
+        return "ALTER ROLE " + quote(clone) + " SET role = " + literal(admin, base);
+    }
+
+    // ---- The engine ------------------------------------------------------------------------------
+
+    /** The database logged in to when the secret has no {@code dbname}, as the reference does. */
+    public static final String DEFAULT_DATABASE = "postgres";
+
+    /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers, which would act on another role. */
+    static final int MAX_NAME_BYTES = 63;
+
+    /** What a login (SCRAM) and a query load first (their dependencies follow); primed ahead of the first request. */
+    static final List<String> LOGIN_CLASSES = List.of(
+            "org.postgresql.jdbc.PgConnection",
+            "org.postgresql.core.ConnectionFactory",
+            "org.postgresql.core.v3.ConnectionFactoryImpl",
+            "org.postgresql.core.v3.QueryExecutorImpl",
+            "org.postgresql.core.v3.AuthenticationPluginManager",
+            "org.postgresql.core.v3.ScramAuthenticator",
+            "org.postgresql.shaded.com.ongres.scram.client.ScramClient",
+            "org.postgresql.jdbc.PgStatement",
+            "org.postgresql.jdbc.PgPreparedStatement",
+            "org.postgresql.jdbc.PgResultSet");
+
+    /** The PostgreSQL family; the reference's MySQL exclusions plus {@code :}, which would break .pgpass lines. */
+    static final EngineDescription DESCRIPTION = new EngineDescription(Engine.POSTGRES, "/@\"'\\:", LOGIN_CLASSES);
 
     /** invalid_password, and invalid_authorization_specification (no pg_hba.conf entry, unknown role). */
     private static final Set<String> AUTHENTICATION_STATES = Set.of("28P01", "28000");
@@ -57,30 +143,17 @@ public final class PostgresEngine implements DatabaseEngine {
     }
 
     @Override
-    public String name() {
-        return "postgres";
+    public EngineDescription description() {
+        return DESCRIPTION;
     }
 
     @Override
-    public Set<String> secretEngines() {
-        return ENGINES;
-    }
-
-    @Override
-    public int defaultPort() {
-        return 5432;
-    }
-
-    /** The reference's MySQL set plus {@code :}, which would break .pgpass lines. */
-    @Override
-    public String defaultExcludedCharacters() {
-        return "/@\"'\\:";
-    }
-
-    @Override
-    public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
-        String url = jdbcUrl(secret.host(), secret.port().orElse(defaultPort()), secret.dbname().orElse(DEFAULT_DATABASE));
-        Connection connection = Drivers.POSTGRES.connect(url, connectionProperties(secret.username(), secret.password(), tls, settings));
+    public Connection connect(ConnectRequest request) throws SQLException {
+        DatabaseSecret secret = request.secret();
+        String url = jdbcUrl(secret.host(), request.port(DESCRIPTION.defaultPort()),
+                secret.dbname().orElse(DEFAULT_DATABASE));
+        Connection connection = Drivers.POSTGRES.connect(url, connectionProperties(secret.username(),
+                secret.password(), request.tls(), request.settings()));
         if (connection == null) {
             throw new SQLNonTransientConnectionException("pgjdbc did not accept the connection URL", "08001");
         }
@@ -142,7 +215,9 @@ public final class PostgresEngine implements DatabaseEngine {
     }
 
     @Override
-    public void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException {
+    public PasswordChange changeOwnPassword(PasswordChangeRequest request) throws SQLException {
+        Connection connection = request.connection();
+        String newPassword = request.newPassword();
         int major = connection.getMetaData().getDatabaseMajorVersion();
         if (major < MIN_SCRAM_VERSION) {
             // Before PostgreSQL 10 the server would take the SCRAM verifier for a plaintext password
@@ -160,11 +235,19 @@ public final class PostgresEngine implements DatabaseEngine {
                 role = rows.getString(1);
             }
         }
-        char[] password = newPassword.toCharArray();
+        setScramPassword(connection, role, newPassword);
+        return SCRAM_CHANGE;
+    }
+
+    private static final PasswordChange SCRAM_CHANGE = new PasswordChange("a SCRAM-SHA-256 verifier computed by pgjdbc");
+
+    /** {@code ALTER USER "role" PASSWORD 'SCRAM-SHA-256$...'}: pgjdbc hashes on the client and quotes the name. */
+    private static void setScramPassword(Connection connection, String role, String password) throws SQLException {
+        char[] chars = password.toCharArray();
         try {
-            connection.unwrap(PGConnection.class).alterUserPassword(role, password, PASSWORD_ENCRYPTION);
+            connection.unwrap(PGConnection.class).alterUserPassword(role, chars, PASSWORD_ENCRYPTION);
         } finally {
-            Arrays.fill(password, '\0');
+            Arrays.fill(chars, '\0');
         }
     }
 
@@ -172,6 +255,278 @@ public final class PostgresEngine implements DatabaseEngine {
         // pgjdbc counts whole seconds and reads 0 as "wait forever"; round up to a real limit.
         long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
         return Math.max(1, seconds);
+    }
+
+    // ---- Alternating users, as the master ----------------------------------------------------------
+
+    @Override
+    public UsernameLimit usernameLimit(Map<String, String> environment) {
+        return UsernameLimit.utf8Bytes(MAX_NAME_BYTES, "PostgreSQL allows " + MAX_NAME_BYTES + " bytes");
+    }
+
+    @Override
+    public boolean currentUserExists(AdminRequest request) throws SQLException {
+        return role(request.admin(), request.currentUser()) != null;
+    }
+
+    /**
+     * Refuses an existing {@code otherUser} that is not one of this pair's users: a role with
+     * SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS; a role that cannot log in (LOGIN is
+     * never added to an existing role: a group role would become a login with a password the rotated
+     * secret's author reads); a base role whose clone, the current user, is not its member (the pair
+     * was never set up, so {@code x_clone}'s secret would take over {@code x}); and a role that is a
+     * member of a role the current user is not.
+     */
+    @Override
+    public void requireManageable(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        String currentUser = request.currentUser();
+        String otherUser = request.otherUser();
+        List<String> refusals = new ArrayList<>();
+        try (PreparedStatement statement = admin.prepareStatement(ROLE_POWERS_QUERY)) {
+            statement.setString(1, otherUser);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return;
+                }
+                if (!rows.getBoolean(1)) {
+                    refusals.add("it cannot log in (NOLOGIN: a group role), and alternating users never add LOGIN to"
+                            + " an existing role");
+                }
+                List<String> powers = new ArrayList<>();
+                String[] names = {"SUPERUSER", "CREATEROLE", "CREATEDB", "REPLICATION", "BYPASSRLS"};
+                for (int i = 0; i < names.length; i++) {
+                    if (rows.getBoolean(i + 2)) {
+                        powers.add(names[i]);
+                    }
+                }
+                if (!powers.isEmpty()) {
+                    refusals.add("it has " + String.join(", ", powers) + ", and alternating users only manage"
+                            + " application users");
+                }
+            }
+        }
+        if (otherUser.equals(request.masterUser())) {
+            refusals.add("it is the master user");
+        }
+        String base = AlternateUsername.baseOf(otherUser);
+        if (otherUser.equals(base) && !isDirectMember(admin, base, currentUser)) {
+            refusals.add("the current user '" + currentUser + "' is not a member of it, so the two were never set up"
+                    + " as a pair (the clone is made a member of the base role when it is created); grant '" + base
+                    + "' to '" + currentUser + "' if they belong together");
+        }
+        for (String group : memberOf(admin, otherUser)) {
+            if (!group.equals(base) && !hasRole(admin, currentUser, group)) {
+                refusals.add("it is a member of role '" + group + "', which the current user '" + currentUser
+                        + "' is not");
+            }
+        }
+        if (!refusals.isEmpty()) {
+            throw new RotationException("refusing to manage the existing role '" + otherUser + "' as the other user of '"
+                    + currentUser + "': " + String.join("; ", refusals) + "; nothing was changed");
+        }
+    }
+
+    /**
+     * Creates the role with LOGIN and no password. When it is the base role of an existing clone
+     * (a secret that started at {@code x_clone}), the clone's membership is granted in the same
+     * transaction, so that no retry ever finds a base role its clone is not a member of.
+     */
+    @Override
+    public AdminChanges ensureUser(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        String username = request.otherUser();
+        String likeUser = request.currentUser();
+        if (role(admin, username) != null) {
+            return AdminChanges.NONE;
+        }
+        AdminChanges created = AdminChanges.of("created role '" + username + "'");
+        if (!username.equals(AlternateUsername.baseOf(username)) || !likeUser.equals(AlternateUsername.cloneOf(username))) {
+            execute(admin, createRole(username));
+            return created;
+        }
+        boolean pg16 = serverVersion(admin) >= 160000;
+        boolean autoCommit = admin.getAutoCommit();
+        admin.setAutoCommit(false);
+        try {
+            execute(admin, createRole(username));
+            execute(admin, grantMembership(username, likeUser, pg16));
+            admin.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(admin);
+            throw e;
+        } finally {
+            admin.setAutoCommit(autoCommit);
+        }
+        return AdminChanges.of(List.of("created role '" + username + "'", "made role '" + likeUser
+                + "' a member of role '" + username + "'"));
+    }
+
+    private static void rollbackQuietly(Connection admin) {
+        try {
+            admin.rollback();
+        } catch (SQLException e) {
+            // The transaction is lost with the connection anyway.
+        }
+    }
+
+    /**
+     * Makes {@code target} act as the base role: both users of the pair log in and act as the base
+     * role (see the class comment), so this repairs the clone's LOGIN, INHERIT, membership and
+     * {@code role} setting, whichever of the two is {@code target}.
+     */
+    @Override
+    public AdminChanges synchronizePrivileges(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        String target = request.otherUser();
+        List<String> log = new ArrayList<>();
+        String base = AlternateUsername.baseOf(target);
+        String clone = AlternateUsername.cloneOf(target);
+        Role targetRole = require(admin, target);
+        if (!targetRole.canLogin()) {
+            // requireManageable refused an existing NOLOGIN role, and ensureUser creates roles with LOGIN.
+            throw new SQLException("role '" + target + "' cannot log in; LOGIN is never added to an existing role");
+        }
+        Role baseRole = require(admin, base);
+        Role cloneRole = require(admin, clone);
+        if (!cloneRole.inherit()) {
+            execute(admin, inherit(clone));
+            log.add("gave role '" + clone + "' INHERIT");
+        }
+        boolean pg16 = serverVersion(admin) >= 160000;
+        if (!isMember(admin, baseRole.oid(), cloneRole.oid(), pg16)) {
+            execute(admin, grantMembership(base, clone, pg16));
+            log.add("made role '" + clone + "' a member of role '" + base + "'");
+        }
+        if (!actsAs(admin, cloneRole.oid(), base)) {
+            execute(admin, actAs(admin, clone, base));
+            log.add("set role '" + clone + "' to act as role '" + base + "' at login");
+        }
+        return AdminChanges.of(log);
+    }
+
+    @Override
+    public PasswordChange setPassword(AdminRequest request, String password) throws SQLException {
+        setScramPassword(request.admin(), request.otherUser(), password);
+        return SCRAM_CHANGE;
+    }
+
+    // ---- Catalog reads ------------------------------------------------------------------------------
+
+    record Role(long oid, boolean canLogin, boolean inherit) {
+    }
+
+    private static Role role(Connection admin, String name) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(ROLE_QUERY)) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                return new Role(rows.getLong(1), rows.getBoolean(2), rows.getBoolean(3));
+            }
+        }
+    }
+
+    private static Role require(Connection admin, String name) throws SQLException {
+        Role role = role(admin, name);
+        if (role == null) {
+            throw new SQLException("role '" + name + "' does not exist");
+        }
+        return role;
+    }
+
+    private static boolean isDirectMember(Connection admin, String role, String member) throws SQLException {
+        Role roleRow = role(admin, role);
+        Role memberRow = role(admin, member);
+        return roleRow != null && memberRow != null && isMember(admin, roleRow.oid(), memberRow.oid(), false);
+    }
+
+    private static List<String> memberOf(Connection admin, String role) throws SQLException {
+        List<String> groups = new ArrayList<>();
+        try (PreparedStatement statement = admin.prepareStatement(MEMBER_OF_QUERY)) {
+            statement.setString(1, role);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    groups.add(rows.getString(1));
+                }
+            }
+        }
+        return groups;
+    }
+
+    private static boolean hasRole(Connection admin, String member, String role) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(HAS_ROLE_QUERY)) {
+            statement.setString(1, member);
+            statement.setString(2, role);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }
+    }
+
+    private static boolean isMember(Connection admin, long roleOid, long memberOid, boolean pg16) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(pg16 ? MEMBERSHIP_QUERY_16 : MEMBERSHIP_QUERY)) {
+            statement.setLong(1, roleOid);
+            statement.setLong(2, memberOid);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Whether the role's own settings (for every database) include {@code role=<base>}. */
+    private static boolean actsAs(Connection admin, long roleOid, String base) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(ROLE_SETTINGS_QUERY)) {
+            statement.setLong(1, roleOid);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next() || rows.getArray(1) == null) {
+                    return false;
+                }
+                Object[] settings = (Object[]) rows.getArray(1).getArray();
+                return Arrays.asList(settings).contains("role=" + base);
+            }
+        }
+    }
+
+    private static int serverVersion(Connection admin) throws SQLException {
+        try (Statement statement = admin.createStatement(); ResultSet rows = statement.executeQuery(VERSION_QUERY)) {
+            rows.next();
+            return Integer.parseInt(rows.getString(1).trim());
+        }
+    }
+
+    private static void execute(Connection admin, String sql) throws SQLException {
+        try (Statement statement = admin.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    // ---- Quoting ------------------------------------------------------------------------------------
+
+    /** A double-quoted identifier; refuses what the server would truncate or cannot store. */
+    static String quote(String identifier) {
+        check(identifier);
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /**
+     * A string literal escaped by pgjdbc for this session's {@code standard_conforming_strings}: with
+     * it off, a backslash escapes the next character, so doubling quotes alone would let a name
+     * holding {@code \'} end the literal early.
+     */
+    static String literal(Connection admin, String value) throws SQLException {
+        check(value);
+        return "'" + admin.unwrap(PGConnection.class).escapeLiteral(value) + "'";
+    }
+
+    private static void check(String name) {
+        if (name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a PostgreSQL name cannot contain NUL");
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("a PostgreSQL name is at most " + MAX_NAME_BYTES + " bytes");
+        }
     }
 
     @Override

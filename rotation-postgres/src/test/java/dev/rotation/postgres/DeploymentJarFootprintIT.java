@@ -8,6 +8,6 @@ import java.util.List;
 class DeploymentJarFootprintIT extends DeploymentJarFootprintContract {
     DeploymentJarFootprintIT() {
         super(Path.of("target", "rotation-postgres.jar"), 6 * 1_000_000L, List.of("org/postgresql/translation/"),
-                PostgresPriming.LOGIN_CLASSES);
+                PostgresEngine.LOGIN_CLASSES);
     }
 }

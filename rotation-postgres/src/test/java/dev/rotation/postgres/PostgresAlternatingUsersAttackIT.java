@@ -50,17 +50,17 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
             throws SQLException {
         TestDatabase db = database();
         String scsOff = db.createDatabase("scs_off");
-        admin(db, "ALTER DATABASE " + PostgresUserAdmin.quote(scsOff) + " SET standard_conforming_strings = off");
+        admin(db, "ALTER DATABASE " + PostgresEngine.quote(scsOff) + " SET standard_conforming_strings = off");
         String marker = "pwn_" + Long.toHexString(System.nanoTime());
         String base = "q\\'; CREATE ROLE " + marker + " LOGIN; --";
         extraRoles.add(marker);
         String password = newPassword();
         newAppUser(base, password);
-        admin(db, "GRANT CONNECT ON DATABASE " + PostgresUserAdmin.quote(scsOff) + " TO " + PostgresUserAdmin.quote(base));
+        admin(db, "GRANT CONNECT ON DATABASE " + PostgresEngine.quote(scsOff) + " TO " + PostgresEngine.quote(base));
         String masterArn = newMasterSecret(base);
         // Like an RDS master, this one may connect to every database.
-        admin(db, "GRANT CONNECT ON DATABASE " + PostgresUserAdmin.quote(scsOff) + " TO "
-                + PostgresUserAdmin.quote(masterUserOf(masterArn)));
+        admin(db, "GRANT CONNECT ON DATABASE " + PostgresEngine.quote(scsOff) + " TO "
+                + PostgresEngine.quote(masterUserOf(masterArn)));
         String arn = createSecret(appSecret(base, password, masterArn).put("dbname", scsOff).write());
 
         RotationOutcome outcome = rotate(arn);
@@ -76,7 +76,7 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
             throws SQLException {
         TestDatabase db = database();
         String scsOff = db.createDatabase("master_scs_off");
-        admin(db, "ALTER DATABASE " + PostgresUserAdmin.quote(scsOff) + " SET standard_conforming_strings = off");
+        admin(db, "ALTER DATABASE " + PostgresEngine.quote(scsOff) + " SET standard_conforming_strings = off");
         String marker = "pwn_" + Long.toHexString(System.nanoTime());
         String base = "m\\'; CREATE ROLE " + marker + " LOGIN; --";
         extraRoles.add(marker);
@@ -84,8 +84,8 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
         newAppUser(base, password);
         String masterArn = newMasterSecret(base);
         String masterUser = masterUserOf(masterArn);
-        admin(db, "GRANT CONNECT ON DATABASE " + PostgresUserAdmin.quote(scsOff) + " TO "
-                + PostgresUserAdmin.quote(masterUser));
+        admin(db, "GRANT CONNECT ON DATABASE " + PostgresEngine.quote(scsOff) + " TO "
+                + PostgresEngine.quote(masterUser));
         setMasterDatabase(masterArn, scsOff);
         String arn = createSecret(appSecret(base, password, masterArn).write());
 
@@ -102,7 +102,7 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
         TestDatabase db = database();
         String group = "grp_" + Long.toHexString(System.nanoTime());
         extraRoles.add(group);
-        admin(db, "CREATE ROLE " + PostgresUserAdmin.quote(group) + " NOLOGIN");
+        admin(db, "CREATE ROLE " + PostgresEngine.quote(group) + " NOLOGIN");
         String attacker = group + "_clone";
         String password = newPassword();
         newAppUser(attacker, password);
@@ -150,7 +150,7 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
         extraRoles.add(strong);
         String strongPassword = newPassword();
         db.createAppUser(databaseName(), strong, strongPassword);
-        admin(db, "ALTER ROLE " + PostgresUserAdmin.quote(strong) + " CREATEROLE");
+        admin(db, "ALTER ROLE " + PostgresEngine.quote(strong) + " CREATEROLE");
         String attacker = strong + "_clone";
         String password = newPassword();
         newAppUser(attacker, password);
@@ -169,13 +169,13 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
         TestDatabase db = database();
         String readers = "readers_" + Long.toHexString(System.nanoTime());
         extraRoles.add(readers);
-        admin(db, "CREATE ROLE " + PostgresUserAdmin.quote(readers) + " NOLOGIN");
+        admin(db, "CREATE ROLE " + PostgresEngine.quote(readers) + " NOLOGIN");
         String base = "app_" + Long.toHexString(System.nanoTime());
         String password = newPassword();
         newAppUser(base, password);
         String clonePassword = newPassword();
         db.createAppUser(databaseName(), base + "_clone", clonePassword);
-        admin(db, "GRANT " + PostgresUserAdmin.quote(readers) + " TO " + PostgresUserAdmin.quote(base + "_clone"));
+        admin(db, "GRANT " + PostgresEngine.quote(readers) + " TO " + PostgresEngine.quote(base + "_clone"));
         String masterArn = newMasterSecret(base);
         String arn = createSecret(appSecret(base, password, masterArn).write());
 

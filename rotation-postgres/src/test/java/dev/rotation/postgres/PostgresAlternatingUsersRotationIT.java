@@ -34,8 +34,8 @@ class PostgresAlternatingUsersRotationIT extends AlternatingUsersRotationContrac
         String base = currentSecret(arn).username();
         String clone = base + "_clone";
         PostgresAlternatingUsersTarget.adminIn(db, databaseName(),
-                "REVOKE " + PostgresUserAdmin.quote(base) + " FROM " + PostgresUserAdmin.quote(clone),
-                "ALTER ROLE " + PostgresUserAdmin.quote(clone) + " RESET role");
+                "REVOKE " + PostgresEngine.quote(base) + " FROM " + PostgresEngine.quote(clone),
+                "ALTER ROLE " + PostgresEngine.quote(clone) + " RESET role");
 
         rotate(arn);
 

@@ -1,5 +1,6 @@
 package dev.rotation.postgres;
 
+import dev.rotation.shared.AlternatingUsersRotationHandler;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
@@ -26,12 +27,12 @@ final class PostgresAlternatingUsersTarget implements AlternatingUsersTarget {
     @Override
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
-        return new PostgresAlternatingUsersRotationHandler(client, environment, logSink);
+        return new AlternatingUsersRotationHandler(client, environment, new PostgresEngine(), new PostgresEngine(), logSink);
     }
 
     @Override
     public int defaultUsernameLimit() {
-        return PostgresUserAdmin.MAX_NAME_BYTES;
+        return PostgresEngine.MAX_NAME_BYTES;
     }
 
     /**
@@ -46,13 +47,13 @@ final class PostgresAlternatingUsersTarget implements AlternatingUsersTarget {
 
     static void createMaster(TestDatabase db, String dbName, String username, String password, String appUser) {
         try (Connection c = db.admin(); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE " + PostgresUserAdmin.quote(username) + " WITH LOGIN CREATEROLE NOSUPERUSER"
+            s.execute("CREATE ROLE " + PostgresEngine.quote(username) + " WITH LOGIN CREATEROLE NOSUPERUSER"
                     + " NOCREATEDB NOREPLICATION NOBYPASSRLS");
             c.unwrap(PGConnection.class).alterUserPassword(username, password.toCharArray(), "scram-sha-256");
-            s.execute("GRANT CONNECT ON DATABASE " + PostgresUserAdmin.quote(dbName) + " TO "
-                    + PostgresUserAdmin.quote(username));
+            s.execute("GRANT CONNECT ON DATABASE " + PostgresEngine.quote(dbName) + " TO "
+                    + PostgresEngine.quote(username));
             if (serverVersion(c) >= 160000) {
-                s.execute("GRANT " + PostgresUserAdmin.quote(appUser) + " TO " + PostgresUserAdmin.quote(username)
+                s.execute("GRANT " + PostgresEngine.quote(appUser) + " TO " + PostgresEngine.quote(username)
                         + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
             }
         } catch (SQLException e) {
@@ -88,20 +89,20 @@ final class PostgresAlternatingUsersTarget implements AlternatingUsersTarget {
     public ExtraPrivilege extraPrivilege(String dbName) {
         TestDatabase db = database();
         String schema = "alt_extra_" + Long.toHexString(System.nanoTime());
-        String table = PostgresUserAdmin.quote(schema) + ".t";
-        adminIn(db, dbName, "CREATE SCHEMA " + PostgresUserAdmin.quote(schema), "CREATE TABLE " + table + " (id int)",
+        String table = PostgresEngine.quote(schema) + ".t";
+        adminIn(db, dbName, "CREATE SCHEMA " + PostgresEngine.quote(schema), "CREATE TABLE " + table + " (id int)",
                 "INSERT INTO " + table + " VALUES (1)");
         return new ExtraPrivilege() {
             @Override
             public void grantTo(String currentUser) {
-                String role = PostgresUserAdmin.quote(AlternateUsername.baseOf(currentUser));
-                adminIn(db, dbName, "GRANT USAGE ON SCHEMA " + PostgresUserAdmin.quote(schema) + " TO " + role,
+                String role = PostgresEngine.quote(AlternateUsername.baseOf(currentUser));
+                adminIn(db, dbName, "GRANT USAGE ON SCHEMA " + PostgresEngine.quote(schema) + " TO " + role,
                         "GRANT SELECT ON " + table + " TO " + role);
             }
 
             @Override
             public void revokeFrom(String currentUser) {
-                String role = PostgresUserAdmin.quote(AlternateUsername.baseOf(currentUser));
+                String role = PostgresEngine.quote(AlternateUsername.baseOf(currentUser));
                 adminIn(db, dbName, "REVOKE SELECT ON " + table + " FROM " + role);
             }
 

@@ -1,5 +1,6 @@
 package dev.rotation.postgres;
 
+import dev.rotation.shared.PasswordChangeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,8 @@ class PostgresEngineChangePasswordTest {
         DatabaseSecret secret = DatabaseSecret.builder().engine("postgres").host("db").username("app")
                 .password("Current-pw-1").build();
 
-        assertThatThrownBy(() -> new PostgresEngine().changeOwnPassword(connection, secret, "New-pw-2"))
+        assertThatThrownBy(() -> new PostgresEngine().changeOwnPassword(
+                new PasswordChangeRequest(connection, secret, "New-pw-2")))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("PostgreSQL 9 cannot store SCRAM-SHA-256")
                 .hasMessageNotContaining("New-pw-2");

@@ -1,5 +1,7 @@
 package dev.rotation.postgres;
 
+import dev.rotation.shared.PasswordChangeRequest;
+import dev.rotation.shared.ConnectRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,9 +79,8 @@ class PostgresEngineIT {
         String user = newUser(server, dbName, "Start-pw-1");
         String newPassword = "New-" + UUID.randomUUID() + "-pw";
         try {
-            try (Connection connection = engine.connect(secret(server, dbName, user, "Start-pw-1"), Tls.VERIFY,
-                    verified)) {
-                engine.changeOwnPassword(connection, secret(server, dbName, user, "Start-pw-1"), newPassword);
+            try (Connection connection = engine.connect(new ConnectRequest(secret(server, dbName, user, "Start-pw-1"), Tls.VERIFY, verified))) {
+                engine.changeOwnPassword(new PasswordChangeRequest(connection, secret(server, dbName, user, "Start-pw-1"), newPassword));
             }
 
             assertThat(server.canLogin(dbName, user, newPassword)).isTrue();
@@ -112,14 +113,13 @@ class PostgresEngineIT {
             statement.execute("ALTER ROLE \"" + user + "\" SET role = '" + group + "'");
         }
         try {
-            try (Connection connection = engine.connect(secret(server, dbName, user, "Start-pw-2"), Tls.VERIFY,
-                    verified)) {
+            try (Connection connection = engine.connect(new ConnectRequest(secret(server, dbName, user, "Start-pw-2"), Tls.VERIFY, verified))) {
                 try (Statement statement = connection.createStatement();
                         ResultSet rows = statement.executeQuery("SELECT current_user")) {
                     assertThat(rows.next()).isTrue();
                     assertThat(rows.getString(1)).as("the role setting took effect").isEqualTo(group);
                 }
-                engine.changeOwnPassword(connection, secret(server, dbName, user, "Start-pw-2"), "Changed-pw-2");
+                engine.changeOwnPassword(new PasswordChangeRequest(connection, secret(server, dbName, user, "Start-pw-2"), "Changed-pw-2"));
             }
             assertThat(server.canLogin(dbName, user, "Changed-pw-2")).isTrue();
         } finally {
@@ -133,7 +133,7 @@ class PostgresEngineIT {
     @Test
     void connect_withVerify_encryptsTheSession() throws SQLException {
         String user = newUser(server, dbName, "Start-pw-3");
-        try (Connection connection = engine.connect(secret(server, dbName, user, "Start-pw-3"), Tls.VERIFY, verified);
+        try (Connection connection = engine.connect(new ConnectRequest(secret(server, dbName, user, "Start-pw-3"), Tls.VERIFY, verified));
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
             assertThat(rows.next()).isTrue();
@@ -148,7 +148,7 @@ class PostgresEngineIT {
         String user = newUser(server, dbName, "Start-pw-4");
         DatabaseSecret noDbname = DatabaseSecret.builder().engine("postgres").host(server.host()).port(server.port())
                 .username(user).password("Start-pw-4").build();
-        try (Connection connection = engine.connect(noDbname, Tls.VERIFY, verified);
+        try (Connection connection = engine.connect(new ConnectRequest(noDbname, Tls.VERIFY, verified));
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT current_database()")) {
             assertThat(rows.next()).isTrue();
@@ -187,7 +187,7 @@ class PostgresEngineIT {
     private LoginFailure failureOf(DatabaseSecret secret, Tls mode, ConnectionSettings settings) {
         SQLException[] failure = new SQLException[1];
         assertThatThrownBy(() -> {
-            try (Connection ignored = engine.connect(secret, mode, settings)) {
+            try (Connection ignored = engine.connect(new ConnectRequest(secret, mode, settings))) {
                 // Must not get here.
             } catch (SQLException e) {
                 failure[0] = e;

@@ -23,10 +23,10 @@ class PostgresEngineTest {
 
     @Test
     void defaults_matchTheReferenceFunctions() {
-        assertThat(engine.defaultPort()).isEqualTo(5432);
-        assertThat(engine.defaultExcludedCharacters()).isEqualTo("/@\"'\\:");
-        assertThat(engine.name()).isEqualTo("postgres");
-        assertThat(engine.secretEngines()).containsExactlyInAnyOrder("postgres", "aurora-postgresql");
+        assertThat(engine.description().defaultPort()).isEqualTo(5432);
+        assertThat(engine.description().defaultExcludedCharacters()).isEqualTo("/@\"'\\:");
+        assertThat(engine.description().name()).isEqualTo("postgres");
+        assertThat(engine.description().family().secretValues()).containsExactlyInAnyOrder("postgres", "aurora-postgresql");
     }
 
     @Test

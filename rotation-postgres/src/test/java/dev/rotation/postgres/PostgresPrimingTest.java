@@ -1,5 +1,7 @@
 package dev.rotation.postgres;
 
+import dev.rotation.shared.AlternatingUsersRotationHandler;
+import dev.rotation.shared.SingleUserRotationHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.shared.Priming;
@@ -13,8 +15,8 @@ class PostgresPrimingTest {
     @Test
     void priming_runsTheSingleUserCreateSecretWithoutFailures() {
         List<String> lines = new ArrayList<>();
-        Priming priming = Priming.of(client -> new PostgresRotationHandler(client, Map.of(), lines::add),
-                "postgres", PostgresPriming.LOGIN_CLASSES);
+        Priming priming = Priming.of(client -> new SingleUserRotationHandler(client, Map.of(), new PostgresEngine(), lines::add),
+                PostgresEngine.DESCRIPTION);
 
         assertThat(priming.primeCreateSecret()).isEmpty();
         assertThat(lines).last().asString().contains("\"outcome\":\"succeeded\"").contains("AWSPENDING");
@@ -23,8 +25,7 @@ class PostgresPrimingTest {
     @Test
     void priming_runsTheAlternatingUsersCreateSecretWithoutFailures() {
         List<String> lines = new ArrayList<>();
-        Priming priming = Priming.of(client -> new PostgresAlternatingUsersRotationHandler(client,
-                Map.of(), lines::add), "postgres", PostgresPriming.LOGIN_CLASSES);
+        Priming priming = Priming.of(client -> new AlternatingUsersRotationHandler(client, Map.of(), new PostgresEngine(), new PostgresEngine(), lines::add), PostgresEngine.DESCRIPTION);
 
         assertThat(priming.primeCreateSecret()).isEmpty();
         assertThat(lines).last().asString().contains("\"outcome\":\"succeeded\"");
@@ -32,7 +33,7 @@ class PostgresPrimingTest {
 
     @Test
     void priming_loadsEveryListedDriverClass() {
-        Priming priming = Priming.of(client -> null, "postgres", PostgresPriming.LOGIN_CLASSES);
+        Priming priming = Priming.of(client -> null, PostgresEngine.DESCRIPTION);
 
         assertThat(priming.primeDriver()).isEmpty();
     }

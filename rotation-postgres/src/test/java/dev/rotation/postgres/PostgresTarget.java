@@ -1,5 +1,6 @@
 package dev.rotation.postgres;
 
+import dev.rotation.shared.SingleUserRotationHandler;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
@@ -48,12 +49,12 @@ final class PostgresTarget implements RotationTarget, FaultTarget {
     @Override
     public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
             Map<String, String> environment, Consumer<String> logSink) {
-        return new PostgresRotationHandler(client, environment, logSink);
+        return new SingleUserRotationHandler(client, environment, new PostgresEngine(), logSink);
     }
 
     @Override
     public UserAdministration userAdministration() {
-        return new PostgresUserAdmin();
+        return new PostgresEngine();
     }
 
     @Override

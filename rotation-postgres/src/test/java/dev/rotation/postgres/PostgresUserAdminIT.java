@@ -1,5 +1,7 @@
 package dev.rotation.postgres;
 
+import dev.rotation.shared.AdminRequest;
+import dev.rotation.shared.ConnectRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabase;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresUserAdminIT {
     private final TestDatabase db = TestDatabases.postgres();
-    private final PostgresUserAdmin admin = new PostgresUserAdmin();
+    private final PostgresEngine admin = new PostgresEngine();
     private final List<String> users = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
     private String dbName;
@@ -56,7 +58,7 @@ class PostgresUserAdminIT {
         PostgresAlternatingUsersTarget.createMaster(db, dbName, master, masterPassword, base);
         DatabaseSecret secret = DatabaseSecret.builder().engine("postgres").host(db.host()).port(db.port())
                 .username(master).password(masterPassword).dbname(dbName).ssl(SslMode.DISABLED).build();
-        session = new PostgresEngine().connect(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults());
+        session = new PostgresEngine().connect(new ConnectRequest(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults()));
     }
 
     @AfterEach
@@ -75,9 +77,9 @@ class PostgresUserAdminIT {
     }
 
     private void prepareClone(String password) throws SQLException {
-        admin.ensureUser(session, base, clone, log::add);
-        admin.synchronizePrivileges(session, base, clone, log::add);
-        admin.setPassword(session, clone, password);
+        log.addAll(admin.ensureUser(new AdminRequest(session, base, clone, "master")).changes());
+        log.addAll(admin.synchronizePrivileges(new AdminRequest(session, base, clone, "master")).changes());
+        admin.setPassword(new AdminRequest(session, clone, clone, "master"), password);
     }
 
     private List<String> asAdmin(String sql, String... parameters) {
@@ -116,7 +118,7 @@ class PostgresUserAdminIT {
         for (String setting : List.of("on", "off")) {
             try (Statement s = session.createStatement()) {
                 s.execute("SET standard_conforming_strings = " + setting);
-                try (ResultSet rows = s.executeQuery("SELECT " + PostgresUserAdmin.literal(session, value))) {
+                try (ResultSet rows = s.executeQuery("SELECT " + PostgresEngine.literal(session, value))) {
                     rows.next();
                     assertThat(rows.getString(1)).as("with standard_conforming_strings=%s", setting).isEqualTo(value);
                 }
@@ -146,13 +148,13 @@ class PostgresUserAdminIT {
     @Test
     void synchronizePrivileges_whenMembershipAndSettingWereRemoved_repairsThem() throws SQLException {
         prepareClone("Clone-Passw0rd-1");
-        asAdmin("REVOKE " + PostgresUserAdmin.quote(base) + " FROM " + PostgresUserAdmin.quote(clone));
-        asAdmin("ALTER ROLE " + PostgresUserAdmin.quote(clone) + " RESET role");
-        asAdmin("ALTER ROLE " + PostgresUserAdmin.quote(clone) + " NOINHERIT");
+        asAdmin("REVOKE " + PostgresEngine.quote(base) + " FROM " + PostgresEngine.quote(clone));
+        asAdmin("ALTER ROLE " + PostgresEngine.quote(clone) + " RESET role");
+        asAdmin("ALTER ROLE " + PostgresEngine.quote(clone) + " NOINHERIT");
         assertThat(cloneIsMemberOfBase()).isFalse();
         log.clear();
 
-        admin.synchronizePrivileges(session, clone, base, log::add);
+        log.addAll(admin.synchronizePrivileges(new AdminRequest(session, clone, base, "master")).changes());
 
         assertThat(cloneIsMemberOfBase()).isTrue();
         assertThat(cloneSettings()).containsExactly("role=" + base);
@@ -165,16 +167,16 @@ class PostgresUserAdminIT {
         prepareClone("Clone-Passw0rd-1");
         log.clear();
 
-        admin.synchronizePrivileges(session, clone, base, log::add);
-        admin.synchronizePrivileges(session, base, clone, log::add);
+        log.addAll(admin.synchronizePrivileges(new AdminRequest(session, clone, base, "master")).changes());
+        log.addAll(admin.synchronizePrivileges(new AdminRequest(session, base, clone, "master")).changes());
 
         assertThat(log).isEmpty();
     }
 
     @Test
     void ensureUser_createsALoginWithoutPasswordThatCannotLogIn() throws SQLException {
-        assertThat(admin.ensureUser(session, base, clone, log::add)).isTrue();
-        assertThat(admin.ensureUser(session, base, clone, log::add)).isFalse();
+        assertThat(admin.ensureUser(new AdminRequest(session, base, clone, "master")).changed()).isTrue();
+        assertThat(admin.ensureUser(new AdminRequest(session, base, clone, "master")).changed()).isFalse();
 
         assertThat(asAdmin("SELECT rolcanlogin::text FROM pg_roles WHERE rolname = ?", clone)).containsExactly("true");
         assertThat(asAdmin("SELECT (rolpassword IS NULL)::text FROM pg_authid WHERE rolname = ?", clone))

@@ -11,20 +11,20 @@ class PostgresUserAdminTest {
 
     @Test
     void quote_doublesDoubleQuotes() {
-        assertThat(PostgresUserAdmin.quote("a\"b c")).isEqualTo("\"a\"\"b c\"");
+        assertThat(PostgresEngine.quote("a\"b c")).isEqualTo("\"a\"\"b c\"");
     }
 
     @Test
     void quote_refusesNamesTheServerWouldTruncateOrCannotHold() {
-        assertThatThrownBy(() -> PostgresUserAdmin.quote("é".repeat(32))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PostgresEngine.quote("é".repeat(32))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("63 bytes");
-        assertThatThrownBy(() -> PostgresUserAdmin.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(PostgresUserAdmin.quote("a".repeat(63))).hasSize(65);
+        assertThatThrownBy(() -> PostgresEngine.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(PostgresEngine.quote("a".repeat(63))).hasSize(65);
     }
 
     @Test
     void usernameLimit_is63Utf8BytesWhateverTheEnvironment() {
-        var limit = new PostgresUserAdmin().usernameLimit(Map.of("MAX_USERNAME_LENGTH", "16"));
+        var limit = new PostgresEngine().usernameLimit(Map.of("MAX_USERNAME_LENGTH", "16"));
 
         limit.check("a".repeat(57) + "_clone");
         assertThatThrownBy(() -> limit.check("é".repeat(29) + "_clone")).isInstanceOf(RotationException.class)

@@ -53,10 +53,18 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
     private final Function<Map<String, String>, RdsEndpointLookup> rdsLookup;
 
     /** For Lambda: the shared Secrets Manager client, the process environment, logs on stdout. */
+    protected <E extends DatabaseEngine & UserAdministration> AlternatingUsersRotationHandler(E engine) {
+        this(engine, engine);
+    }
+
+    /** For Lambda, with the user administration apart from the engine. */
     protected AlternatingUsersRotationHandler(DatabaseEngine engine, UserAdministration admin) {
         super(engine);
         this.admin = Objects.requireNonNull(admin, "admin");
         this.rdsLookup = RdsQueryApi::new;
+        // As SingleUserRotationHandler: prime createSecret and the login classes when Lambda allows it.
+        Priming.register(client -> new AlternatingUsersRotationHandler(client, environment(), engine, admin, line -> { }),
+                engine.description());
     }
 
     /** With an explicit client and configuration; each JSON log line goes to {@code logSink}. */
@@ -89,7 +97,7 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
     }
 
     @Override
-    protected void applyPendingSecret(SetSecretContext context) {
+    protected PasswordChange applyPendingSecret(SetSecretContext context) {
         DatabaseSecret current = context.current();
         DatabaseSecret pending = context.pending();
         String expected = AlternateUsername.of(current.username());
@@ -97,7 +105,7 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
             throw new RotationException("the pending secret names user '" + pending.username() + "' but alternating"
                     + " users switch from user '" + current.username() + "' to user '" + expected + "'");
         }
-        int defaultPort = context.engine().defaultPort();
+        int defaultPort = context.engine().description().defaultPort();
         if (!ServerAddress.of(pending, defaultPort).sameServerAs(ServerAddress.of(current, defaultPort))) {
             throw new RotationException("the pending secret names server " + ServerAddress.of(pending, defaultPort)
                     + " but the current one names " + ServerAddress.of(current, defaultPort));
@@ -127,25 +135,30 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
         Connection session = context.login().open(masterLogin).orElseThrow(() -> new RotationException(
                 "the database refuses the master user '" + master.username() + "' of the secret named by key '"
                         + MASTER_ARN_KEY + "' (" + masterArn + ")"));
+        UserAdministration administration = context.sanitized(admin);
+        AdminRequest request = new AdminRequest(session, current.username(), pending.username(), master.username());
         try {
-            if (!admin.userExists(session, current.username())) {
+            if (!administration.currentUserExists(request)) {
                 throw new RotationException("the current user '" + current.username() + "' does not exist on the"
                         + " server; nothing was changed");
             }
-            admin.requireManageable(session, current.username(), pending.username(), master.username());
-            if (admin.ensureUser(session, current.username(), pending.username(), context::log)) {
-                context.log("created user '" + pending.username() + "'");
-            }
-            admin.synchronizePrivileges(session, current.username(), pending.username(), context::log);
-            admin.setPassword(session, pending.username(), pending.password());
+            administration.requireManageable(request);
+            log(context, administration.ensureUser(request));
+            log(context, administration.synchronizePrivileges(request));
+            PasswordChange change = administration.setPassword(request, pending.password());
             context.log("user '" + pending.username() + "' has the privileges of user '" + current.username()
                     + "' and the pending password");
+            return change;
         } catch (SQLException e) {
             throw new RotationException("preparing user '" + pending.username() + "' as the master user failed: "
                     + DatabaseLogin.describe(e), e);
         } finally {
             DatabaseLogin.closeQuietly(session);
         }
+    }
+
+    private static void log(SetSecretContext context, AdminChanges changes) {
+        changes.changes().forEach(context::log);
     }
 
     /** The master secret at AWSCURRENT; every failure names the {@code masterarn} key, never a value. */

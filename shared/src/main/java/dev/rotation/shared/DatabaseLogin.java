@@ -78,7 +78,7 @@ public final class DatabaseLogin {
         }
         SQLException tlsFailure;
         try {
-            return Optional.of(prepared(engine.connect(secret, DatabaseEngine.Tls.VERIFY, settings)));
+            return Optional.of(prepared(engine.connect(new ConnectRequest(secret, DatabaseEngine.Tls.VERIFY, settings))));
         } catch (SQLException e) {
             tlsFailure = e;
         }
@@ -106,7 +106,7 @@ public final class DatabaseLogin {
 
     private Optional<Connection> attempt(DatabaseSecret secret, DatabaseEngine.Tls tls, String where) {
         try {
-            return Optional.of(prepared(engine.connect(secret, tls, settings)));
+            return Optional.of(prepared(engine.connect(new ConnectRequest(secret, tls, settings))));
         } catch (SQLException e) {
             if (engine.classify(e) == DatabaseEngine.LoginFailure.AUTHENTICATION) {
                 return Optional.empty();
@@ -134,7 +134,7 @@ public final class DatabaseLogin {
     }
 
     private String server(DatabaseSecret secret) {
-        return secret.host() + ":" + secret.port().orElse(engine.defaultPort());
+        return secret.host() + ":" + secret.port().orElse(engine.description().defaultPort());
     }
 
     static String describe(SQLException e) {

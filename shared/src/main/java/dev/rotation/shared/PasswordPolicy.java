@@ -21,7 +21,7 @@ record PasswordPolicy(int length, String excludeCharacters, boolean excludeNumbe
     static PasswordPolicy fromEnvironment(EnvironmentVariables env, DatabaseEngine engine) {
         int length = env.integer(PASSWORD_LENGTH, 32, 1, 4096);
         String exclude = env.raw(EXCLUDE_CHARACTERS).filter(value -> !value.isEmpty())
-                .orElse(engine.defaultExcludedCharacters());
+                .orElse(engine.description().defaultExcludedCharacters());
         PasswordPolicy policy = new PasswordPolicy(length, exclude,
                 env.flag(EXCLUDE_NUMBERS, false),
                 env.flag(EXCLUDE_PUNCTUATION, false),

@@ -55,27 +55,25 @@ public final class Priming implements Resource {
     private final String engine;
     private final List<String> driverClasses;
 
-    private Priming(Function<SecretsManagerClient, RotationHandler> handlerFactory, String engine,
-            List<String> driverClasses) {
+    private Priming(Function<SecretsManagerClient, RotationHandler> handlerFactory, EngineDescription description) {
         this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
-        this.engine = Objects.requireNonNull(engine, "engine");
-        this.driverClasses = List.copyOf(driverClasses);
+        this.engine = description.family().secretValues().get(0);
+        this.driverClasses = description.loginClasses();
     }
 
     /**
      * Registers priming once: with the CRaC global context, and for the execution environment's
      * initialization type (see the class comment).
      *
-     * @param handlerFactory the function's handler around a given client (its test constructor)
-     * @param engine         the secret's {@code engine} value the handler accepts, e.g. "mysql"
-     * @param driverClasses  JDBC driver classes a login uses, loaded and initialized while priming
+     * @param handlerFactory the function's handler around a given client
+     * @param description    the engine's: the secret it primes with and the driver classes a login loads
      */
-    public static synchronized void register(Function<SecretsManagerClient, RotationHandler> handlerFactory,
-            String engine, List<String> driverClasses) {
+    static synchronized void register(Function<SecretsManagerClient, RotationHandler> handlerFactory,
+            EngineDescription description) {
         if (registered != null) {
             return;
         }
-        Priming priming = new Priming(handlerFactory, engine, driverClasses);
+        Priming priming = new Priming(handlerFactory, description);
         registered = priming;
         Core.getGlobalContext().register(priming);
         priming.onInit(System.getenv(INITIALIZATION_TYPE));
@@ -151,9 +149,9 @@ public final class Priming implements Resource {
     }
 
     /** Priming for a handler without registering it, for tests. */
-    public static Priming of(Function<SecretsManagerClient, RotationHandler> handlerFactory, String engine,
-            List<String> driverClasses) {
-        return new Priming(handlerFactory, engine, driverClasses);
+    public static Priming of(Function<SecretsManagerClient, RotationHandler> handlerFactory,
+            EngineDescription description) {
+        return new Priming(handlerFactory, description);
     }
 
     private SecretsManagerClient cannedClient() {

@@ -84,9 +84,10 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
      * Makes the database accept the pending credentials. Called by setSecret only after it found
      * that they do not log in yet; must be safe to run again after a partial failure.
      *
+     * @return how the password reached the server, for setSecret's log line
      * @throws RotationException naming the problem
      */
-    protected abstract void applyPendingSecret(SetSecretContext context);
+    protected abstract PasswordChange applyPendingSecret(SetSecretContext context);
 
     /** The function's configuration, as given to the constructor. */
     protected final Map<String, String> environment() {
@@ -180,6 +181,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
         private SecretsManagerClient secretsManager;
         private VersionStages stages;
         private DatabaseLogin login;
+        private SanitizedEngine sanitized;
 
         Invocation(String stepName, String secretArn, String token, EnvironmentVariables env, SecretScrubber scrubber,
                 RotationLog log) {
@@ -200,7 +202,8 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             // Configuration first: a bad variable fails every step before anything is read or changed.
             ConnectionSettings settings = ConnectionSettings.fromEnvironment(environment);
             PasswordPolicy passwordPolicy = PasswordPolicy.fromEnvironment(env, engine);
-            login = new DatabaseLogin(engine, settings, log);
+            sanitized = SanitizedEngine.of(engine, scrubber);
+            login = new DatabaseLogin(sanitized, settings, log);
             secretsManager = client.get();
 
             DescribeSecretResponse description = secretsManager.describeSecret(r -> r.secretId(secretArn));
@@ -267,9 +270,10 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             if (login.logsIn(pending)) {
                 return Outcome.skipped("the pending credentials already log in");
             }
-            applyPendingSecret(new SetSecretContext(secretArn, token, current, pending, this::previous, login, engine,
+            PasswordChange change = applyPendingSecret(new SetSecretContext(secretArn, token, current, pending, this::previous, login, sanitized,
                     this::readMaster, this::tagsOf, environment, log));
-            return Outcome.done("the database accepts the pending credentials of user '" + pending.username() + "'");
+            return Outcome.done("the database accepts the pending credentials of user '" + pending.username()
+                    + "' (the password was set with " + change.method() + ")");
         }
 
         // ---- testSecret: the pending credentials log in and can run a query -------------------------
@@ -357,11 +361,15 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
                 throw new RotationException(what + " is unusable: " + e.getMessage());
             }
             scrubber.add(master.password());
-            if (master.engine().isPresent() && !engine.secretEngines().contains(master.engine().get())) {
+            if (master.engine().isPresent() && !handles(master.engine().get())) {
                 throw new RotationException(what + " is unusable: key 'engine' names an engine this function does not"
                         + " handle");
             }
             return master;
+        }
+
+        private boolean handles(String secretEngine) {
+            return engine.description().family().secretValues().contains(secretEngine);
         }
 
         /** Another secret's tags (DescribeSecret), for example an RDS-managed master secret's system tags. */
@@ -396,9 +404,10 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
                 throw new RotationException(what + " is unusable: " + e.getMessage());
             }
             scrubber.add(secret.password());
-            if (!engine.secretEngines().contains(secret.engine())) {
+            if (!handles(secret.engine())) {
                 throw new RotationException(what + " is unusable: key 'engine' names an engine this function does not"
-                        + " handle (it handles " + String.join(", ", engine.secretEngines().stream().sorted().toList())
+                        + " handle (it handles " + String.join(", ", engine.description().family().secretValues().stream()
+                        .sorted().toList())
                         + ")");
             }
             return secret;

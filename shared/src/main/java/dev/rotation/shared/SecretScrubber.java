@@ -27,6 +27,14 @@ final class SecretScrubber {
             Pattern.compile("(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,39}://)[^/@\\s]+@");
     /** {@code password=...} in URLs and connection strings. */
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)\\b((?:password|pwd|passwd)=)[^\\s&;,]+");
+    /**
+     * The statement excerpt a MySQL or MariaDB syntax error quotes ({@code ... near '<up to 80
+     * characters of the statement>' at line 1}): it may hold a cut-off password, which no
+     * known-value match would catch.
+     */
+    private static final Pattern SQL_EXCERPT = Pattern.compile("(?s) near '.*' at line (\\d+)");
+    /** The same excerpt where the message has no "at line" after it (cut off, or another server's words). */
+    private static final Pattern SQL_EXCERPT_TO_END = Pattern.compile("(?s) near '.*$");
     /** {@code "password": "..."} in JSON text. */
     private static final Pattern PASSWORD_FIELD = Pattern.compile("(?i)(\"password\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
 
@@ -121,6 +129,9 @@ final class SecretScrubber {
             result = result.replace(secret, REDACTED);
         }
         result = URL_CREDENTIALS.matcher(result).replaceAll("$1" + REDACTED + "@");
+        String excerptless = SQL_EXCERPT.matcher(result).replaceAll(" near " + REDACTED + " at line $1");
+        result = excerptless.equals(result) ? SQL_EXCERPT_TO_END.matcher(result).replaceAll(" near " + REDACTED)
+                : excerptless;
         result = PASSWORD_FIELD.matcher(result).replaceAll("$1\"" + REDACTED + "\"");
         return PASSWORD_PARAMETER.matcher(result).replaceAll("$1" + REDACTED);
     }
@@ -197,6 +208,25 @@ final class SecretScrubber {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A copy of an SQL exception with scrubbed messages that is still an {@link SQLException} with
+     * the same SQLState and vendor code, and whose SQL-exception causes are SQL exceptions too
+     * (engines classify failures by walking them); other causes become scrubbed stand-ins.
+     */
+    java.sql.SQLException scrubSql(java.sql.SQLException failure) {
+        return copySql(failure, 0);
+    }
+
+    private java.sql.SQLException copySql(java.sql.SQLException failure, int depth) {
+        Throwable original = failure.getCause();
+        Throwable cause = original == null || original == failure || depth > 20 ? null
+                : original instanceof java.sql.SQLException sql ? copySql(sql, depth + 1) : copy(original, depth + 1);
+        java.sql.SQLException copy = new java.sql.SQLException(printable(scrub(failure.getMessage())),
+                failure.getSQLState(), failure.getErrorCode(), cause);
+        copy.setStackTrace(failure.getStackTrace());
+        return copy;
     }
 
     /** A scrubbed stand-in for an exception from a driver or the SDK. */

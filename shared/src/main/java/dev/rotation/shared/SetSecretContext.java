@@ -20,14 +20,14 @@ public final class SetSecretContext {
     private final DatabaseSecret pending;
     private final Supplier<Optional<DatabaseSecret>> previous;
     private final DatabaseLogin login;
-    private final DatabaseEngine engine;
+    private final SanitizedEngine engine;
     private final Function<String, MasterSecret> masterReader;
     private final Function<String, Map<String, String>> tagReader;
     private final Map<String, String> environment;
     private final RotationLog log;
 
     SetSecretContext(String secretArn, String token, DatabaseSecret current, DatabaseSecret pending,
-            Supplier<Optional<DatabaseSecret>> previous, DatabaseLogin login, DatabaseEngine engine,
+            Supplier<Optional<DatabaseSecret>> previous, DatabaseLogin login, SanitizedEngine engine,
             Function<String, MasterSecret> masterReader, Function<String, Map<String, String>> tagReader,
             Map<String, String> environment, RotationLog log) {
         this.secretArn = secretArn;
@@ -76,8 +76,14 @@ public final class SetSecretContext {
         return login;
     }
 
+    /** The engine, behind the invocation's sanitizer: whatever it throws holds no known secret value. */
     public DatabaseEngine engine() {
         return engine;
+    }
+
+    /** {@code administration} behind the same sanitizer as {@link #engine()}. */
+    public UserAdministration sanitized(UserAdministration administration) {
+        return engine.withAdministration(administration);
     }
 
     /**

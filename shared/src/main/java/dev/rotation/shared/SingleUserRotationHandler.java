@@ -35,6 +35,10 @@ public class SingleUserRotationHandler extends RotationHandler {
     /** For Lambda: the shared Secrets Manager client, the process environment, logs on stdout. */
     protected SingleUserRotationHandler(DatabaseEngine engine) {
         super(engine);
+        // SnapStart and provisioned concurrency: prime this strategy's createSecret and the engine's
+        // login classes ahead of the first request (no-op in other environments).
+        Priming.register(client -> new SingleUserRotationHandler(client, environment(), engine, line -> { }),
+                engine.description());
     }
 
     /** With an explicit client and configuration; logs on stdout. */
@@ -59,7 +63,7 @@ public class SingleUserRotationHandler extends RotationHandler {
      * current password or else the previous one, and changes the user's own password.
      */
     @Override
-    protected void applyPendingSecret(SetSecretContext context) {
+    protected PasswordChange applyPendingSecret(SetSecretContext context) {
         DatabaseSecret current = context.current();
         DatabaseSecret pending = context.pending();
         if (!pending.username().equals(current.username())) {
@@ -67,7 +71,7 @@ public class SingleUserRotationHandler extends RotationHandler {
                     + "' but the current one names user '" + current.username()
                     + "'; single-user rotation only changes a user's own password");
         }
-        int defaultPort = context.engine().defaultPort();
+        int defaultPort = context.engine().description().defaultPort();
         if (!pending.host().toLowerCase(Locale.ROOT).equals(current.host().toLowerCase(Locale.ROOT))
                 || pending.port().orElse(defaultPort) != current.port().orElse(defaultPort)) {
             throw new RotationException("the pending secret names server " + pending.host() + ":"
@@ -95,7 +99,7 @@ public class SingleUserRotationHandler extends RotationHandler {
         }
         Connection session = connection.get();
         try {
-            context.engine().changeOwnPassword(session, loggedIn, pending.password());
+            return context.engine().changeOwnPassword(new PasswordChangeRequest(session, loggedIn, pending.password()));
         } catch (SQLException e) {
             throw new RotationException("changing the password of user '" + current.username() + "' failed: "
                     + DatabaseLogin.describe(e), e);

@@ -1,23 +1,21 @@
 package dev.rotation.shared;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * What alternating-users rotation needs from a database module on top of {@link DatabaseEngine}:
- * the administration a master user does on behalf of the two application users. Each method runs on
- * a connection logged in as the master user and must be safe to run again after a partial failure
- * (the service retries a failed rotation with the same token).
+ * the administration a master user does for the pair of application users. Every step takes one
+ * {@link AdminRequest} (a connection logged in as the master, the current user, the other user and
+ * the master's name), runs as the master user, and must be safe to run again after a partial failure:
+ * the service retries a failed rotation with the same token.
  *
  * <p>{@link AlternatingUsersRotationHandler} calls them in this order, so that the pending password
  * logs in only once the user can do everything the current user can (setSecret ends early when the
  * pending password logs in, so a retry would never repair privileges set after the password):
- * {@link #ensureUser}, {@link #synchronizePrivileges}, {@link #setPassword}.
- *
- * <p>Implementations bind passwords as parameters or hash them on the client, quote names as
- * identifiers, and never put a password into an exception message or a log line.
+ * {@link #currentUserExists}, {@link #requireManageable}, {@link #ensureUser},
+ * {@link #synchronizePrivileges}, {@link #setPassword}. The protocol logs the changes each step
+ * returns.
  */
 public interface UserAdministration {
 
@@ -29,42 +27,43 @@ public interface UserAdministration {
      */
     UsernameLimit usernameLimit(Map<String, String> environment);
 
-    /** Whether {@code username} exists on the server (on any host, for MySQL). */
-    boolean userExists(Connection admin, String username) throws SQLException;
+    /** Whether the request's current user exists on the server (on any host, for MySQL). */
+    boolean currentUserExists(AdminRequest request) throws SQLException;
 
     /**
-     * Refuses, before anything changes, to manage an {@code otherUser} that exists but is not a user
-     * alternating users may take over: the rotated secret's author chooses its user name, and
-     * {@code X_clone} would otherwise make the function act on {@code X}. Refused: the master user
-     * itself; a user with administrative power (PostgreSQL: superuser, CREATEROLE, CREATEDB,
-     * REPLICATION, BYPASSRLS; MySQL: global privileges such as CREATE USER, SUPER or GRANT OPTION on
-     * {@code *.*}); a user that cannot log in (a group role: LOGIN is never added to an existing role);
-     * and a user holding roles (or, on MySQL, privileges on objects) that {@code currentUser} does not
-     * hold, which the pair would otherwise hand over or take away. Does nothing when
-     * {@code otherUser} does not exist.
+     * Refuses, before anything changes, to manage an other user that exists but is not one the pair
+     * may take over: the rotated secret's author chooses its user name, and {@code X_clone} would
+     * otherwise make the function act on {@code X}. Refused: the master user itself; a user with
+     * administrative power (PostgreSQL: superuser, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS;
+     * MySQL: global privileges such as CREATE USER, SUPER or GRANT OPTION on {@code *.*}); a user
+     * that cannot log in (a group role: LOGIN is never added to an existing role); and a user holding
+     * roles (or, on MySQL, privileges on objects or accounts on hosts) that the current user does not
+     * hold, which the pair would otherwise hand over or take away. Does nothing when the other user
+     * does not exist.
      *
      * @throws RotationException naming the user and the reason
      */
-    void requireManageable(Connection admin, String currentUser, String otherUser, String masterUser)
-            throws SQLException;
+    void requireManageable(AdminRequest request) throws SQLException;
 
     /**
-     * Creates {@code username} if it does not exist yet (on MySQL: on every host {@code likeUser}'s
+     * Creates the other user if it does not exist yet (on MySQL: on every host the current user's
      * account exists on), without a password anyone knows, so that it cannot log in before its
      * privileges are in place.
      *
-     * @return whether anything was created
+     * @return what was created; nothing when the user existed
      */
-    boolean ensureUser(Connection admin, String likeUser, String username, Consumer<String> log) throws SQLException;
+    AdminChanges ensureUser(AdminRequest request) throws SQLException;
 
     /**
-     * Makes {@code target} able to do exactly what {@code source} can: adds what it lacks and takes
-     * away what {@code source} no longer has, without a moment in which {@code target} holds less
-     * than both (applications may still be using it).
+     * Makes the other user able to do exactly what the current user can: adds what it lacks and
+     * takes away what the current user no longer has, without a moment in which it holds less than
+     * both (applications may still be using it).
      */
-    void synchronizePrivileges(Connection admin, String source, String target, Consumer<String> log)
-            throws SQLException;
+    AdminChanges synchronizePrivileges(AdminRequest request) throws SQLException;
 
-    /** Sets {@code username}'s password (on every host its account exists on, for MySQL). */
-    void setPassword(Connection admin, String username, String password) throws SQLException;
+    /**
+     * Sets the other user's password (on every host its account exists on, for MySQL), hashed on
+     * the client where the server accepts a hash.
+     */
+    PasswordChange setPassword(AdminRequest request, String newPassword) throws SQLException;
 }

@@ -49,31 +49,34 @@ class AlternatingUsersRotationHandlerTest {
         }
 
         @Override
-        public boolean userExists(Connection connection, String username) {
-            calls.add("exists " + username);
-            return database.passwords.containsKey(username);
+        public boolean currentUserExists(AdminRequest request) {
+            calls.add("exists " + request.currentUser());
+            return database.passwords.containsKey(request.currentUser());
         }
 
         @Override
-        public void requireManageable(Connection connection, String currentUser, String otherUser, String masterUser) {
-            calls.add("manageable " + otherUser);
+        public void requireManageable(AdminRequest request) {
+            calls.add("manageable " + request.otherUser());
         }
 
         @Override
-        public boolean ensureUser(Connection connection, String likeUser, String username, Consumer<String> log) {
-            calls.add("ensure " + username + " like " + likeUser);
-            return database.passwords.putIfAbsent(username, "unknown-" + username) == null;
+        public AdminChanges ensureUser(AdminRequest request) {
+            calls.add("ensure " + request.otherUser() + " like " + request.currentUser());
+            return database.passwords.putIfAbsent(request.otherUser(), "unknown-" + request.otherUser()) == null
+                    ? AdminChanges.of("created " + request.otherUser()) : AdminChanges.NONE;
         }
 
         @Override
-        public void synchronizePrivileges(Connection connection, String source, String target, Consumer<String> log) {
-            calls.add("sync " + source + " -> " + target);
+        public AdminChanges synchronizePrivileges(AdminRequest request) {
+            calls.add("sync " + request.currentUser() + " -> " + request.otherUser());
+            return AdminChanges.NONE;
         }
 
         @Override
-        public void setPassword(Connection connection, String username, String password) {
-            calls.add("password " + username);
-            database.passwords.put(username, password);
+        public PasswordChange setPassword(AdminRequest request, String password) {
+            calls.add("password " + request.otherUser());
+            database.passwords.put(request.otherUser(), password);
+            return new PasswordChange("a fake statement");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.rotation.shared;
 
 import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.Engine;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,22 +57,15 @@ final class FakeDatabase implements DatabaseEngine {
     }
 
     @Override
-    public String name() {
-        return name;
+    public EngineDescription description() {
+        return new EngineDescription(name.equals("mysql") ? Engine.MYSQL : Engine.POSTGRES, excluded, List.of());
     }
 
     @Override
-    public int defaultPort() {
-        return name.equals("mysql") ? 3306 : 5432;
-    }
-
-    @Override
-    public String defaultExcludedCharacters() {
-        return excluded;
-    }
-
-    @Override
-    public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
+    public Connection connect(ConnectRequest request) throws SQLException {
+        DatabaseSecret secret = request.secret();
+        Tls tls = request.tls();
+        ConnectionSettings settings = request.settings();
         attempts.add(new Attempt(secret.username(), tls));
         if (connectFailureMessage != null) {
             throw new SQLException("driver failure: " + connectFailureMessage, "08001");
@@ -103,13 +97,16 @@ final class FakeDatabase implements DatabaseEngine {
     }
 
     @Override
-    public void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException {
+    public PasswordChange changeOwnPassword(PasswordChangeRequest request) throws SQLException {
+        Connection connection = request.connection();
+        String newPassword = request.newPassword();
         if (changeFailureMessage != null) {
             throw new SQLException("syntax error near '" + changeFailureMessage + "'", "42000");
         }
         String user = connection.getClientInfo("user");
         passwords.put(user, newPassword);
         passwordChanges++;
+        return new PasswordChange("a fake statement");
     }
 
     private Connection connection(String user) {

@@ -13,7 +13,7 @@ class PrimingTest {
     void primeCreateSecret_runsAWholeCreateSecretAgainstCannedAnswers() {
         List<String> lines = new ArrayList<>();
         Priming priming = Priming.of(client -> new SingleUserRotationHandler(client,
-                Map.of("PASSWORD_LENGTH", "32"), FakeDatabase.mysql(), lines::add), "mysql", List.of());
+                Map.of("PASSWORD_LENGTH", "32"), FakeDatabase.mysql(), lines::add), FakeDatabase.mysql().description());
 
         assertThat(priming.primeCreateSecret()).isEmpty();
         assertThat(lines).last().asString().contains("\"step\":\"createSecret\"").contains("\"outcome\":\"succeeded\"")
@@ -23,7 +23,7 @@ class PrimingTest {
     @Test
     void primeCreateSecret_whenTheHandlerFails_reportsTheFailureInsteadOfThrowing() {
         Priming priming = Priming.of(client -> new SingleUserRotationHandler(client,
-                Map.of("PASSWORD_LENGTH", "not-a-number"), FakeDatabase.mysql(), line -> { }), "mysql", List.of());
+                Map.of("PASSWORD_LENGTH", "not-a-number"), FakeDatabase.mysql(), line -> { }), FakeDatabase.mysql().description());
 
         assertThat(priming.primeCreateSecret()).hasValueSatisfying(failure -> assertThat(failure)
                 .startsWith("createSecret: RotationException"));
@@ -31,8 +31,8 @@ class PrimingTest {
 
     @Test
     void primeDriver_loadsTheListedClassesAndNamesTheMissingOnes() {
-        Priming priming = Priming.of(client -> null, "mysql",
-                List.of("java.sql.DriverManager", "com.example.NoSuchDriver"));
+        Priming priming = Priming.of(client -> null, new EngineDescription(dev.rotation.secret.Engine.MYSQL, "",
+                List.of("java.sql.DriverManager", "com.example.NoSuchDriver")));
 
         assertThat(priming.primeDriver()).hasValue("com.example.NoSuchDriver: ClassNotFoundException; ");
     }
@@ -41,7 +41,7 @@ class PrimingTest {
     void onInit_primesOnlyWhereInitRunsAheadOfAnyRequest() {
         List<String> lines = new ArrayList<>();
         Priming priming = Priming.of(client -> new SingleUserRotationHandler(client,
-                Map.of("PASSWORD_LENGTH", "32"), FakeDatabase.mysql(), lines::add), "mysql", List.of());
+                Map.of("PASSWORD_LENGTH", "32"), FakeDatabase.mysql(), lines::add), FakeDatabase.mysql().description());
 
         assertThat(priming.onInit("on-demand")).isFalse();
         assertThat(priming.onInit("snap-start")).isFalse(); // beforeCheckpoint does it

@@ -111,4 +111,13 @@ class SecretScrubberTest {
 
         assertThat(scrubber.scrub("YWJj is short")).isEqualTo("YWJj is short");
     }
+
+    @Test
+    void scrub_dropsTheStatementExcerptOfASqlSyntaxError_whichMayHoldACutOffPassword() {
+        scrubber.add("Xy9!partialAndMore");
+
+        assertThat(scrubber.scrub("You have an error in your SQL syntax; check the manual near 'Xy9!partial' at line 1"
+                + " [SQLState 42000]")).isEqualTo("You have an error in your SQL syntax; check the manual near <redacted>"
+                        + " at line 1 [SQLState 42000]");
+    }
 }

@@ -466,6 +466,8 @@ class SingleUserRotationHandlerTest {
         String token = rotate();
 
         assertThat(logLines).hasSize(8);
+        assertThat(logLines).anyMatch(line -> line.contains("\"outcome\":\"succeeded\"")
+                && line.contains("(the password was set with a fake statement)"));
         for (String line : logLines) {
             assertThat(line).doesNotContain("\n");
             var fields = Json.parseObject(line, "log line");

@@ -56,7 +56,7 @@ public abstract class TlsDowngradeContract {
     }
 
     private String secretWithoutSslKey(String password) {
-        String json = TestJson.object().put("engine", target().engine().secretEngines().iterator().next())
+        String json = TestJson.object().put("engine", target().engine().description().family().secretValues().get(0))
                 .put("host", fake.host()).put("port", fake.port()).put("username", LocalRotationWorld.unique("app"))
                 .put("password", password).write();
         return sm.createSecret(r -> r.name(LocalRotationWorld.unique("downgrade")).secretString(json)).arn();

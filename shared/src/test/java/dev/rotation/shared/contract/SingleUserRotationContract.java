@@ -212,7 +212,7 @@ public abstract class SingleUserRotationContract extends RotationContractBase {
     String allowedPunctuation() {
         StringBuilder allowed = new StringBuilder();
         for (char c : "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".toCharArray()) {
-            if (engineTarget().engine().defaultExcludedCharacters().indexOf(c) < 0) {
+            if (engineTarget().engine().description().defaultExcludedCharacters().indexOf(c) < 0) {
                 allowed.append(c);
             }
         }
@@ -239,7 +239,7 @@ public abstract class SingleUserRotationContract extends RotationContractBase {
 
         String generated = DatabaseSecret.parse(fixture.currentValue(arn)).password();
         assertThat(generated.chars().anyMatch(Character::isWhitespace)).as("generated password has a space").isFalse();
-        for (char excluded : engineTarget().engine().defaultExcludedCharacters().toCharArray()) {
+        for (char excluded : engineTarget().engine().description().defaultExcludedCharacters().toCharArray()) {
             assertThat(generated.indexOf(excluded)).as("generated password holds excluded %s", excluded).isNegative();
         }
         assertThat(fixture.canLogin(account.username(), generated)).isTrue();

@@ -1,7 +1,11 @@
 package dev.rotation.shared.faults;
 
 import dev.rotation.shared.ConnectionSettings;
+import dev.rotation.shared.ConnectRequest;
 import dev.rotation.shared.DatabaseEngine;
+import dev.rotation.shared.EngineDescription;
+import dev.rotation.shared.PasswordChange;
+import dev.rotation.shared.PasswordChangeRequest;
 import dev.rotation.secret.DatabaseSecret;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,33 +26,18 @@ final class FaultyEngine implements DatabaseEngine {
     }
 
     @Override
-    public String name() {
-        return delegate.name();
+    public EngineDescription description() {
+        return delegate.description();
     }
 
     @Override
-    public Set<String> secretEngines() {
-        return delegate.secretEngines();
-    }
-
-    @Override
-    public int defaultPort() {
-        return delegate.defaultPort();
-    }
-
-    @Override
-    public String defaultExcludedCharacters() {
-        return delegate.defaultExcludedCharacters();
-    }
-
-    @Override
-    public Connection connect(DatabaseSecret secret, Tls tls, ConnectionSettings settings) throws SQLException {
+    public Connection connect(ConnectRequest request) throws SQLException {
         Optional<FaultInjector.Kind> fault = injector.next(FaultInjector.Site.DATABASE, "connect");
         if (fault.isPresent() && fault.get() == FaultInjector.Kind.DB_BEFORE) {
             throw new java.sql.SQLNonTransientConnectionException("Communications link failure (injected fault)",
                     "08S01");
         }
-        Connection connection = delegate.connect(secret, tls, settings);
+        Connection connection = delegate.connect(request);
         if (fault.isPresent()) {
             throw FaultyJdbc.linkFailure(connection);
         }
@@ -61,15 +50,17 @@ final class FaultyEngine implements DatabaseEngine {
     }
 
     @Override
-    public void changeOwnPassword(Connection connection, DatabaseSecret secret, String newPassword) throws SQLException {
+    public PasswordChange changeOwnPassword(PasswordChangeRequest request) throws SQLException {
+        Connection connection = request.connection();
         Optional<FaultInjector.Kind> fault = injector.next(FaultInjector.Site.DATABASE, "changeOwnPassword");
         if (fault.isPresent() && fault.get() == FaultInjector.Kind.DB_BEFORE) {
             throw FaultyJdbc.linkFailure(connection);
         }
-        delegate.changeOwnPassword(connection, secret, newPassword);
+        PasswordChange change = delegate.changeOwnPassword(request);
         if (fault.isPresent()) {
             throw FaultyJdbc.linkFailure(connection);
         }
+        return change;
     }
 
     @Override

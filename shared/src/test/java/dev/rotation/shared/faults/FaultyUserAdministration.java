@@ -1,12 +1,14 @@
 package dev.rotation.shared.faults;
 
+import dev.rotation.shared.AdminChanges;
+import dev.rotation.shared.AdminRequest;
+import dev.rotation.shared.PasswordChange;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.UsernameLimit;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /** The alternating-users administration under test, each of its calls a {@link FaultInjector} position. */
 final class FaultyUserAdministration implements UserAdministration {
@@ -41,39 +43,30 @@ final class FaultyUserAdministration implements UserAdministration {
     }
 
     @Override
-    public boolean userExists(Connection admin, String username) throws SQLException {
-        return around("userExists", admin, () -> delegate.userExists(admin, username));
+    public boolean currentUserExists(AdminRequest request) throws SQLException {
+        return around("userExists", request.admin(), () -> delegate.currentUserExists(request));
     }
 
     @Override
-    public void requireManageable(Connection admin, String currentUser, String otherUser, String masterUser)
-            throws SQLException {
-        around("requireManageable", admin, () -> {
-            delegate.requireManageable(admin, currentUser, otherUser, masterUser);
+    public void requireManageable(AdminRequest request) throws SQLException {
+        around("requireManageable", request.admin(), () -> {
+            delegate.requireManageable(request);
             return null;
         });
     }
 
     @Override
-    public boolean ensureUser(Connection admin, String likeUser, String username, Consumer<String> log)
-            throws SQLException {
-        return around("ensureUser", admin, () -> delegate.ensureUser(admin, likeUser, username, log));
+    public AdminChanges ensureUser(AdminRequest request) throws SQLException {
+        return around("ensureUser", request.admin(), () -> delegate.ensureUser(request));
     }
 
     @Override
-    public void synchronizePrivileges(Connection admin, String source, String target, Consumer<String> log)
-            throws SQLException {
-        around("synchronizePrivileges", admin, () -> {
-            delegate.synchronizePrivileges(admin, source, target, log);
-            return null;
-        });
+    public AdminChanges synchronizePrivileges(AdminRequest request) throws SQLException {
+        return around("synchronizePrivileges", request.admin(), () -> delegate.synchronizePrivileges(request));
     }
 
     @Override
-    public void setPassword(Connection admin, String username, String password) throws SQLException {
-        around("setPassword", admin, () -> {
-            delegate.setPassword(admin, username, password);
-            return null;
-        });
+    public PasswordChange setPassword(AdminRequest request, String newPassword) throws SQLException {
+        return around("setPassword", request.admin(), () -> delegate.setPassword(request, newPassword));
     }
 }
