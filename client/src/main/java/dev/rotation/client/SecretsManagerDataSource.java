@@ -236,10 +236,9 @@ public final class SecretsManagerDataSource implements DataSource {
         int timeout = loginTimeoutSeconds;
         if (timeout > 0) {
             // Honour the pool's login timeout unless the application set the driver's own.
-            if (credentials.engine() == DatabaseCredentials.Engine.MYSQL) {
-                props.putIfAbsent("connectTimeout", String.valueOf(timeout * 1000L));
-            } else {
-                props.putIfAbsent("loginTimeout", String.valueOf(timeout));
+            switch (credentials.engine()) {
+                case MYSQL -> props.putIfAbsent("connectTimeout", String.valueOf(timeout * 1000L));
+                case POSTGRES -> props.putIfAbsent("loginTimeout", String.valueOf(timeout));
             }
         }
         props.setProperty("user", credentials.username());

@@ -43,33 +43,42 @@ final class TlsSettings {
     /** Adds the TLS properties for a login with {@code credentials} to {@code props}. */
     void apply(DatabaseCredentials credentials, Properties props) throws SQLException {
         boolean tls = credentials.ssl() == DatabaseCredentials.Ssl.REQUIRED;
-        if (credentials.engine() == DatabaseCredentials.Engine.MYSQL) {
-            // Without TLS, caching_sha2_password (MySQL 8+) encrypts the password with the server's RSA key;
-            // fetching that key over plaintext lets a man in the middle hand over its own. Over TLS it is unused.
-            props.setProperty("allowPublicKeyRetrieval", String.valueOf(allowPublicKeyRetrieval));
-            if (!tls) {
-                props.setProperty("sslMode", "DISABLED");
-                return;
-            }
-            props.setProperty("sslMode", "VERIFY_IDENTITY");
-            if (caBundle != null) {
-                props.setProperty("trustCertificateKeyStoreUrl", caBundle.trustStore().toUri().toString());
-                props.setProperty("trustCertificateKeyStoreType", CaBundle.TRUST_STORE_TYPE);
-                props.setProperty("trustCertificateKeyStorePassword", CaBundle.TRUST_STORE_PASSWORD);
-                props.setProperty("fallbackToSystemTrustStore", "false");
-            } else {
-                props.setProperty("fallbackToSystemTrustStore", "true");
-            }
-        } else if (!tls) {
-            props.setProperty("sslmode", "disable");
+        switch (credentials.engine()) {
+            case MYSQL -> applyConnectorJ(tls, props);
+            case POSTGRES -> applyPgJdbc(tls, props);
+        }
+    }
+
+    private void applyConnectorJ(boolean tls, Properties props) throws SQLException {
+        // Without TLS, caching_sha2_password (MySQL 8+) encrypts the password with the server's RSA key;
+        // fetching that key over plaintext lets a man in the middle hand over its own. Over TLS it is unused.
+        props.setProperty("allowPublicKeyRetrieval", String.valueOf(allowPublicKeyRetrieval));
+        if (!tls) {
+            props.setProperty("sslMode", "DISABLED");
+            return;
+        }
+        props.setProperty("sslMode", "VERIFY_IDENTITY");
+        if (caBundle != null) {
+            props.setProperty("trustCertificateKeyStoreUrl", caBundle.trustStore().toUri().toString());
+            props.setProperty("trustCertificateKeyStoreType", CaBundle.TRUST_STORE_TYPE);
+            props.setProperty("trustCertificateKeyStorePassword", CaBundle.TRUST_STORE_PASSWORD);
+            props.setProperty("fallbackToSystemTrustStore", "false");
         } else {
-            props.setProperty("sslmode", "verify-full");
-            if (caBundle != null) {
-                props.setProperty("sslrootcert", caBundle.pem().toString());
-            } else {
-                // pgjdbc's default factory wants ~/.postgresql/root.crt; this one uses the JVM's trust store.
-                props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
-            }
+            props.setProperty("fallbackToSystemTrustStore", "true");
+        }
+    }
+
+    private void applyPgJdbc(boolean tls, Properties props) {
+        if (!tls) {
+            props.setProperty("sslmode", "disable");
+            return;
+        }
+        props.setProperty("sslmode", "verify-full");
+        if (caBundle != null) {
+            props.setProperty("sslrootcert", caBundle.pem().toString());
+        } else {
+            // pgjdbc's default factory wants ~/.postgresql/root.crt; this one uses the JVM's trust store.
+            props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
         }
     }
 
