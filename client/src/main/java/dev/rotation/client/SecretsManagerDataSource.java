@@ -342,7 +342,7 @@ public final class SecretsManagerDataSource implements DataSource {
         private String secretId;
         private SecretCache cache;
         private Properties connectionProperties = new Properties();
-        private CaBundle caBundle;
+        private Path caBundle;
         private boolean allowPublicKeyRetrieval;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private JdbcConnector connector = JdbcConnector.driverManager();
@@ -398,7 +398,7 @@ public final class SecretsManagerDataSource implements DataSource {
          * @throws IllegalArgumentException naming the path if it holds no readable PEM certificate
          */
         public Builder caBundle(Path pemBundle) {
-            this.caBundle = CaBundle.of(Objects.requireNonNull(pemBundle, "pemBundle"));
+            this.caBundle = TlsSettings.caBundle(Objects.requireNonNull(pemBundle, "pemBundle"));
             return this;
         }
 

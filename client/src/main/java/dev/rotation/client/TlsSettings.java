@@ -1,6 +1,10 @@
 package dev.rotation.client;
 
+import dev.rotation.secret.PemTrustStore;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -22,12 +26,30 @@ final class TlsSettings {
             "allowpublickeyretrieval",
             "ssl", "sslfactory", "sslfactoryarg", "sslrootcert", "sslhostnameverifier");
 
-    private final CaBundle caBundle;
+    /** A PEM file of CA certificates to trust instead of the JVM's trust store, absolute; or null. */
+    private final Path caBundle;
     private final boolean allowPublicKeyRetrieval;
 
-    TlsSettings(CaBundle caBundle, boolean allowPublicKeyRetrieval) {
+    /** @param caBundle null, or a path from {@link #caBundle(Path)} */
+    TlsSettings(Path caBundle, boolean allowPublicKeyRetrieval) {
         this.caBundle = caBundle;
         this.allowPublicKeyRetrieval = allowPublicKeyRetrieval;
+    }
+
+    /**
+     * {@code pem} as an absolute path, after turning it into a trust store once so that a wrong path
+     * fails when the data source is built rather than at its first connection.
+     *
+     * @throws IllegalArgumentException naming the path when it holds no readable PEM certificate
+     */
+    static Path caBundle(Path pem) {
+        Path path = pem.toAbsolutePath().normalize();
+        try {
+            PemTrustStore.forBundle(path);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return path;
     }
 
     /** @throws IllegalArgumentException naming the first property that only these settings may set */
@@ -59,12 +81,21 @@ final class TlsSettings {
         }
         props.setProperty("sslMode", "VERIFY_IDENTITY");
         if (caBundle != null) {
-            props.setProperty("trustCertificateKeyStoreUrl", caBundle.trustStore().toUri().toString());
-            props.setProperty("trustCertificateKeyStoreType", CaBundle.TRUST_STORE_TYPE);
-            props.setProperty("trustCertificateKeyStorePassword", CaBundle.TRUST_STORE_PASSWORD);
+            // Connector/J reads CAs only from a key store; PemTrustStore writes it again when the PEM changes.
+            props.setProperty("trustCertificateKeyStoreUrl", trustStore().toUri().toString());
+            props.setProperty("trustCertificateKeyStoreType", PemTrustStore.STORE_TYPE);
+            props.setProperty("trustCertificateKeyStorePassword", PemTrustStore.STORE_PASSWORD);
             props.setProperty("fallbackToSystemTrustStore", "false");
         } else {
             props.setProperty("fallbackToSystemTrustStore", "true");
+        }
+    }
+
+    private Path trustStore() throws SQLException {
+        try {
+            return PemTrustStore.forBundle(caBundle);
+        } catch (IOException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }
     }
 
@@ -75,7 +106,8 @@ final class TlsSettings {
         }
         props.setProperty("sslmode", "verify-full");
         if (caBundle != null) {
-            props.setProperty("sslrootcert", caBundle.pem().toString());
+            // pgjdbc reads the PEM file itself, at every connection.
+            props.setProperty("sslrootcert", caBundle.toString());
         } else {
             // pgjdbc's default factory wants ~/.postgresql/root.crt; this one uses the JVM's trust store.
             props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
@@ -84,7 +116,7 @@ final class TlsSettings {
 
     @Override
     public String toString() {
-        return "TlsSettings{caBundle=" + (caBundle == null ? "JVM trust store" : caBundle.pem())
+        return "TlsSettings{caBundle=" + (caBundle == null ? "JVM trust store" : caBundle)
                 + ", allowPublicKeyRetrieval=" + allowPublicKeyRetrieval + "}";
     }
 }
