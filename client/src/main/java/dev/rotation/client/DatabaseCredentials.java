@@ -1,20 +1,24 @@
 package dev.rotation.client;
 
-import java.math.BigDecimal;
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.Engine;
+import dev.rotation.secret.SslMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The typed view of a rotation secret's JSON: {@code engine}, {@code host}, {@code port},
- * {@code username}, {@code password}, optional {@code dbname} and {@code ssl}. Other keys (such as
- * {@code masterarn}) are ignored. Immutable; {@link #toString()} never shows the password.
+ * The typed view of a rotation secret for connecting to its database: {@code engine}, {@code host},
+ * {@code port}, {@code username}, {@code password}, optional {@code dbname} and {@code ssl}, read by
+ * the same {@link DatabaseSecret} the rotation functions use, so that both accept the same secrets.
+ * Other keys (such as {@code masterarn}) are ignored. Immutable; {@link #toString()} never shows the
+ * password.
  *
  * <pre>{@code
  * DatabaseCredentials db = cache.getSecret("prod/dbCredentials").databaseCredentials();
@@ -24,54 +28,13 @@ import java.util.regex.Pattern;
 public final class DatabaseCredentials {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-
-    /** The database families a JDBC URL can be built for. */
-    public enum Engine {
-        /**
-         * {@code mysql}, {@code aurora-mysql} and {@code mariadb}: all use {@code jdbc:mysql://}, because
-         * MySQL Connector/J speaks the MariaDB protocol too (put mysql-connector-j on the class path).
-         */
-        MYSQL(3306, "jdbc:mysql://"),
-        /** {@code postgres} and {@code aurora-postgresql}: {@code jdbc:postgresql://} (pgjdbc). */
-        POSTGRESQL(5432, "jdbc:postgresql://");
-
-        private final int defaultPort;
-        private final String urlPrefix;
-
-        Engine(int defaultPort, String urlPrefix) {
-            this.defaultPort = defaultPort;
-            this.urlPrefix = urlPrefix;
-        }
-
-        /** 3306 or 5432. */
-        public int defaultPort() {
-            return defaultPort;
-        }
-
-        /** The engine for a secret's {@code engine} value, case-insensitive. */
-        public static Optional<Engine> fromSecretValue(String engine) {
-            if (engine == null) {
-                return Optional.empty();
-            }
-            switch (engine.strip().toLowerCase(Locale.ROOT)) {
-                case "mysql":
-                case "aurora-mysql":
-                case "mariadb":
-                    return Optional.of(MYSQL);
-                case "postgres":
-                case "postgresql":
-                case "aurora-postgresql":
-                    return Optional.of(POSTGRESQL);
-                default:
-                    return Optional.empty();
-            }
-        }
-    }
+    private static final String ENGINE_VALUES = Arrays.stream(Engine.values())
+            .flatMap(e -> e.secretValues().stream()).collect(Collectors.joining(", "));
 
     /**
-     * The secret's {@code ssl} key. Unlike the rotation functions, which may fall back to plaintext for a
-     * secret without {@code ssl} (and log it), an application never downgrades on its own: only an explicit
-     * {@code false} means plaintext.
+     * The secret's {@code ssl} key, as the application uses it. Unlike the rotation functions, which may
+     * fall back to plaintext for a secret without {@code ssl} (see {@link SslMode#PREFERRED}), an
+     * application never downgrades on its own: only an explicit {@code false} means plaintext.
      */
     public enum Ssl {
         /** {@code ssl} true, absent or unreadable: TLS only, with certificate and host name verification. */
@@ -102,71 +65,35 @@ public final class DatabaseCredentials {
     }
 
     /**
-     * Reads a rotation secret's JSON.
+     * Reads a rotation secret's JSON with {@link DatabaseSecret#parse}, then {@link #from}.
      *
-     * @throws IllegalArgumentException naming the key when the JSON is malformed, or {@code engine},
-     *     {@code host}, {@code username} or {@code password} is missing or unusable; the message never
-     *     contains the secret's text
+     * @throws IllegalArgumentException naming the problem when the JSON is malformed or has duplicate
+     *     keys, or {@code engine}, {@code host}, {@code username}, {@code password}, {@code port} or
+     *     {@code dbname} is missing or unusable; the message never contains the secret's text
      */
     public static DatabaseCredentials fromJson(String secretString) {
         if (secretString == null) {
             throw new IllegalArgumentException("the secret has no string value (binary secrets hold no database credentials)");
         }
-        Map<String, Object> json;
-        try {
-            json = Json.parseObject(secretString);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the secret string is not a JSON object of database credentials: "
-                    + e.getMessage());
-        }
-        String engineName = requiredString(json, "engine");
-        Engine engine = Engine.fromSecretValue(engineName).orElseThrow(() -> new IllegalArgumentException(
-                "the secret's engine '" + engineName + "' is not one of mysql, aurora-mysql, mariadb, postgres, "
-                        + "aurora-postgresql"));
-        String host = requiredString(json, "host").strip();
+        return from(DatabaseSecret.parse(secretString));
+    }
+
+    /**
+     * The connection view of a parsed secret: the engine family from {@link Engine#of}, the port from
+     * the secret or the family's default.
+     *
+     * @throws IllegalArgumentException when {@code engine} names no family {@link Engine} knows, or
+     *     {@code host} is not a host name or IP address (which could add parameters or hosts to the URL)
+     */
+    public static DatabaseCredentials from(DatabaseSecret secret) {
+        Objects.requireNonNull(secret, "secret");
+        Engine engine = Engine.of(secret.engine()).orElseThrow(() -> new IllegalArgumentException(
+                "key 'engine' names no engine the client knows (" + ENGINE_VALUES + ")"));
+        String host = secret.host().strip();
         checkHost(host);
-        String username = requiredString(json, "username");
-        Object passwordValue = json.get("password");
-        if (!(passwordValue instanceof String) || ((String) passwordValue).isEmpty()) {
-            throw new IllegalArgumentException("the secret has no 'password' string");
-        }
-        int port = port(json.get("port"), engine);
-        Object db = json.get("dbname");
-        if (db != null && !(db instanceof String)) {
-            throw new IllegalArgumentException("the secret's 'dbname' is not a string");
-        }
-        String dbname = db == null || ((String) db).isBlank() ? null : (String) db;
-        return new DatabaseCredentials(engineName, engine, host, port, username, (String) passwordValue, dbname,
-                ssl(json.get("ssl")));
-    }
-
-    private static String requiredString(Map<String, Object> json, String key) {
-        Object value = json.get(key);
-        if (!(value instanceof String) || ((String) value).isBlank()) {
-            throw new IllegalArgumentException("the secret has no '" + key + "' string");
-        }
-        return (String) value;
-    }
-
-    private static int port(Object value, Engine engine) {
-        if (value == null) {
-            return engine.defaultPort();
-        }
-        try {
-            int port = value instanceof BigDecimal ? ((BigDecimal) value).intValueExact()
-                    : value instanceof String ? Integer.parseInt(((String) value).strip()) : -1;
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("the secret's 'port' is not a number between 1 and 65535");
-    }
-
-    private static Ssl ssl(Object value) {
-        boolean off = Boolean.FALSE.equals(value) || "false".equalsIgnoreCase(String.valueOf(value).strip());
-        return off ? Ssl.DISABLED : Ssl.REQUIRED;
+        Ssl ssl = secret.ssl() == SslMode.DISABLED ? Ssl.DISABLED : Ssl.REQUIRED;
+        return new DatabaseCredentials(secret.engine(), engine, host, secret.port().orElse(engine.defaultPort()),
+                secret.username(), secret.password(), secret.dbname().orElse(null), ssl);
     }
 
     /** Rejects hosts that would smuggle URL parameters ({@code ?sslMode=DISABLED}) or more hosts into the URL. */
@@ -175,7 +102,7 @@ public final class DatabaseCredentials {
         boolean ok = h.contains(":") ? IPV6.matcher(h).matches() && h.indexOf(':') != h.lastIndexOf(':')
                 : HOST_NAME.matcher(h).matches();
         if (!ok) {
-            throw new IllegalArgumentException("the secret's 'host' is not a host name or IP address");
+            throw new IllegalArgumentException("key 'host' is not a host name or IP address");
         }
     }
 
@@ -184,6 +111,7 @@ public final class DatabaseCredentials {
         return engineName;
     }
 
+    /** The engine family: {@link Engine#MYSQL} for mysql, aurora-mysql, mariadb and aurora; {@link Engine#POSTGRES}. */
     public Engine engine() {
         return engine;
     }
@@ -192,7 +120,7 @@ public final class DatabaseCredentials {
         return host;
     }
 
-    /** The secret's {@code port}, or the engine's default (3306 / 5432) when absent. */
+    /** The secret's {@code port}, or the engine's default ({@link Engine#defaultPort()}: 3306 / 5432) when absent. */
     public int port() {
         return port;
     }
@@ -216,17 +144,25 @@ public final class DatabaseCredentials {
 
     /**
      * The JDBC URL, without credentials or TLS settings (those go in the connection properties, see
-     * {@link SecretsManagerDataSource}):
-     * {@code jdbc:mysql://host:port/[dbname]} for MySQL, Aurora MySQL and MariaDB,
-     * {@code jdbc:postgresql://host:port/dbname} for PostgreSQL, where a missing {@code dbname}
-     * means {@code postgres}, as in the reference rotation functions.
+     * {@link SecretsManagerDataSource}): the engine's {@link Engine#jdbcScheme()}, then
+     * {@code ://host:port/dbname}. {@code jdbc:mysql} serves MySQL, Aurora MySQL and MariaDB (MySQL
+     * Connector/J speaks the MariaDB protocol too); for PostgreSQL a missing {@code dbname} means
+     * {@code postgres}, as in the reference rotation functions, for MySQL no default database.
      */
     public String jdbcUrl() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        String db = dbname != null ? dbname : engine == Engine.POSTGRESQL ? "postgres" : "";
+        String db = dbname != null ? dbname : defaultDatabase(engine);
         // Both drivers URL-decode the database name, so any character survives.
         String path = URLEncoder.encode(db, StandardCharsets.UTF_8).replace("+", "%20");
-        return engine.urlPrefix + h + ":" + port + "/" + path;
+        return engine.jdbcScheme() + "://" + h + ":" + port + "/" + path;
+    }
+
+    /** What each server connects to without a {@code dbname}; a new Engine must say (no default branch). */
+    private static String defaultDatabase(Engine engine) {
+        return switch (engine) {
+            case MYSQL -> "";
+            case POSTGRES -> "postgres";
+        };
     }
 
     /**

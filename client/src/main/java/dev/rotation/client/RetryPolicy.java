@@ -1,12 +1,15 @@
 package dev.rotation.client;
 
 import java.time.Duration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * How {@link SecretsManagerDataSource} retries a refused login: up to {@link #maxRounds()} rounds, each
  * trying the freshly checked AWSCURRENT and then AWSPENDING credentials. The first round runs at once;
- * before each later round it waits an exponentially growing, jittered delay: for round {@code n ≥ 1} a
- * random time between half and all of {@code min(maxDelay, baseDelay × 2^(n-1))}. The jitter keeps a
+ * before each later round it waits the AWS SDK's
+ * {@link BackoffStrategy#exponentialDelayHalfJitter(Duration, Duration) exponential delay with half
+ * jitter}: before round {@code n ≥ 1} (the second round is {@code n = 1}) a random time between half
+ * and all of {@code min(maxDelay, baseDelay × 2^(n-1))}, in whole milliseconds. The jitter keeps a
  * fleet of clients from retrying in step; the cap bounds the whole wait.
  *
  * <pre>{@code
@@ -17,11 +20,13 @@ public final class RetryPolicy {
     private final int maxRounds;
     private final Duration baseDelay;
     private final Duration maxDelay;
+    private final BackoffStrategy backoff;
 
     private RetryPolicy(Builder b) {
         this.maxRounds = b.maxRounds;
         this.baseDelay = b.baseDelay;
         this.maxDelay = b.maxDelay;
+        this.backoff = BackoffStrategy.exponentialDelayHalfJitter(baseDelay, maxDelay);
     }
 
     /** 5 rounds, 50 ms base delay, 1 s maximum delay: at most 0.75 s of waiting in all. */
@@ -45,24 +50,10 @@ public final class RetryPolicy {
         return maxDelay;
     }
 
-    /** The upper bound of the delay before round {@code round} (1-based; round 0 has none). */
-    Duration ceiling(int round) {
-        if (round <= 0) {
-            return Duration.ZERO;
-        }
-        Duration d = baseDelay;
-        for (int i = 1; i < round && d.compareTo(maxDelay) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(maxDelay) > 0 ? maxDelay : d;
-    }
-
-    /** The delay before round {@code round}, for {@code unitRandom} in [0, 1). */
-    Duration delay(int round, double unitRandom) {
-        Duration ceiling = ceiling(round);
-        long nanos = ceiling.toNanos();
-        double r = Math.min(Math.max(unitRandom, 0.0), 1.0);
-        return Duration.ofNanos(nanos / 2 + (long) (r * (nanos - nanos / 2)));
+    /** The delay before round {@code round} (0-based: round 0, the first, runs at once). */
+    Duration delayBefore(int round) {
+        // The SDK counts attempts from 1 and waits nothing before the first: round n is its attempt n + 1.
+        return round <= 0 ? Duration.ZERO : backoff.computeDelay(round + 1);
     }
 
     @Override
@@ -88,10 +79,11 @@ public final class RetryPolicy {
             return this;
         }
 
-        /** Delay ceiling before the second round; doubles each round (default 50 ms). */
+        /** Delay ceiling before the second round; doubles each round (default 50 ms, at least 1 ms). */
         public Builder baseDelay(Duration baseDelay) {
-            if (baseDelay == null || baseDelay.isNegative() || baseDelay.isZero()) {
-                throw new IllegalArgumentException("baseDelay must be a positive duration");
+            // The SDK's strategy counts whole milliseconds; less would mean no wait at all.
+            if (baseDelay == null || baseDelay.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException("baseDelay must be at least 1 ms");
             }
             this.baseDelay = baseDelay;
             return this;

@@ -15,8 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -73,7 +71,6 @@ public final class SecretsManagerDataSource implements DataSource {
     private final RetryPolicy retryPolicy;
     private final JdbcConnector connector;
     private final Sleeper sleeper;
-    private final DoubleSupplier jitter;
     private final DataSourceMetrics.Counters counters = new DataSourceMetrics.Counters();
     private volatile Bridge bridge;
     /** The last pending version skipped, so that each is logged once. */
@@ -95,7 +92,6 @@ public final class SecretsManagerDataSource implements DataSource {
         this.retryPolicy = b.retryPolicy;
         this.connector = b.connector;
         this.sleeper = b.sleeper;
-        this.jitter = b.jitter;
     }
 
     public static Builder builder() {
@@ -236,10 +232,9 @@ public final class SecretsManagerDataSource implements DataSource {
         int timeout = loginTimeoutSeconds;
         if (timeout > 0) {
             // Honour the pool's login timeout unless the application set the driver's own.
-            if (credentials.engine() == DatabaseCredentials.Engine.MYSQL) {
-                props.putIfAbsent("connectTimeout", String.valueOf(timeout * 1000L));
-            } else {
-                props.putIfAbsent("loginTimeout", String.valueOf(timeout));
+            switch (credentials.engine()) {
+                case MYSQL -> props.putIfAbsent("connectTimeout", String.valueOf(timeout * 1000L));
+                case POSTGRES -> props.putIfAbsent("loginTimeout", String.valueOf(timeout));
             }
         }
         props.setProperty("user", credentials.username());
@@ -248,7 +243,7 @@ public final class SecretsManagerDataSource implements DataSource {
     }
 
     private void backoff(int round) throws SQLException {
-        Duration delay = retryPolicy.delay(round, jitter.getAsDouble());
+        Duration delay = retryPolicy.delayBefore(round);
         counters.backoffs.increment();
         try {
             sleeper.sleep(delay);
@@ -347,12 +342,11 @@ public final class SecretsManagerDataSource implements DataSource {
         private String secretId;
         private SecretCache cache;
         private Properties connectionProperties = new Properties();
-        private CaBundle caBundle;
+        private Path caBundle;
         private boolean allowPublicKeyRetrieval;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private JdbcConnector connector = JdbcConnector.driverManager();
         private Sleeper sleeper = Sleeper.system();
-        private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
         private Builder() {
         }
@@ -404,7 +398,7 @@ public final class SecretsManagerDataSource implements DataSource {
          * @throws IllegalArgumentException naming the path if it holds no readable PEM certificate
          */
         public Builder caBundle(Path pemBundle) {
-            this.caBundle = CaBundle.of(Objects.requireNonNull(pemBundle, "pemBundle"));
+            this.caBundle = TlsSettings.caBundle(Objects.requireNonNull(pemBundle, "pemBundle"));
             return this;
         }
 
@@ -434,12 +428,6 @@ public final class SecretsManagerDataSource implements DataSource {
         /** How the retry delay is waited (default {@link Sleeper#system()}). */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-            return this;
-        }
-
-        /** The random source of the jitter, values in [0, 1); for tests. */
-        Builder jitter(DoubleSupplier jitter) {
-            this.jitter = Objects.requireNonNull(jitter, "jitter");
             return this;
         }
 

@@ -1,6 +1,10 @@
 package dev.rotation.client;
 
+import dev.rotation.secret.PemTrustStore;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -22,12 +26,30 @@ final class TlsSettings {
             "allowpublickeyretrieval",
             "ssl", "sslfactory", "sslfactoryarg", "sslrootcert", "sslhostnameverifier");
 
-    private final CaBundle caBundle;
+    /** A PEM file of CA certificates to trust instead of the JVM's trust store, absolute; or null. */
+    private final Path caBundle;
     private final boolean allowPublicKeyRetrieval;
 
-    TlsSettings(CaBundle caBundle, boolean allowPublicKeyRetrieval) {
+    /** @param caBundle null, or a path from {@link #caBundle(Path)} */
+    TlsSettings(Path caBundle, boolean allowPublicKeyRetrieval) {
         this.caBundle = caBundle;
         this.allowPublicKeyRetrieval = allowPublicKeyRetrieval;
+    }
+
+    /**
+     * {@code pem} as an absolute path, after turning it into a trust store once so that a wrong path
+     * fails when the data source is built rather than at its first connection.
+     *
+     * @throws IllegalArgumentException naming the path when it holds no readable PEM certificate
+     */
+    static Path caBundle(Path pem) {
+        Path path = pem.toAbsolutePath().normalize();
+        try {
+            PemTrustStore.forBundle(path);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return path;
     }
 
     /** @throws IllegalArgumentException naming the first property that only these settings may set */
@@ -43,39 +65,58 @@ final class TlsSettings {
     /** Adds the TLS properties for a login with {@code credentials} to {@code props}. */
     void apply(DatabaseCredentials credentials, Properties props) throws SQLException {
         boolean tls = credentials.ssl() == DatabaseCredentials.Ssl.REQUIRED;
-        if (credentials.engine() == DatabaseCredentials.Engine.MYSQL) {
-            // Without TLS, caching_sha2_password (MySQL 8+) encrypts the password with the server's RSA key;
-            // fetching that key over plaintext lets a man in the middle hand over its own. Over TLS it is unused.
-            props.setProperty("allowPublicKeyRetrieval", String.valueOf(allowPublicKeyRetrieval));
-            if (!tls) {
-                props.setProperty("sslMode", "DISABLED");
-                return;
-            }
-            props.setProperty("sslMode", "VERIFY_IDENTITY");
-            if (caBundle != null) {
-                props.setProperty("trustCertificateKeyStoreUrl", caBundle.trustStore().toUri().toString());
-                props.setProperty("trustCertificateKeyStoreType", CaBundle.TRUST_STORE_TYPE);
-                props.setProperty("trustCertificateKeyStorePassword", CaBundle.TRUST_STORE_PASSWORD);
-                props.setProperty("fallbackToSystemTrustStore", "false");
-            } else {
-                props.setProperty("fallbackToSystemTrustStore", "true");
-            }
-        } else if (!tls) {
-            props.setProperty("sslmode", "disable");
+        switch (credentials.engine()) {
+            case MYSQL -> applyConnectorJ(tls, props);
+            case POSTGRES -> applyPgJdbc(tls, props);
+        }
+    }
+
+    private void applyConnectorJ(boolean tls, Properties props) throws SQLException {
+        // Without TLS, caching_sha2_password (MySQL 8+) encrypts the password with the server's RSA key;
+        // fetching that key over plaintext lets a man in the middle hand over its own. Over TLS it is unused.
+        props.setProperty("allowPublicKeyRetrieval", String.valueOf(allowPublicKeyRetrieval));
+        if (!tls) {
+            props.setProperty("sslMode", "DISABLED");
+            return;
+        }
+        props.setProperty("sslMode", "VERIFY_IDENTITY");
+        if (caBundle != null) {
+            // Connector/J reads CAs only from a key store; PemTrustStore writes it again when the PEM changes.
+            props.setProperty("trustCertificateKeyStoreUrl", trustStore().toUri().toString());
+            props.setProperty("trustCertificateKeyStoreType", PemTrustStore.STORE_TYPE);
+            props.setProperty("trustCertificateKeyStorePassword", PemTrustStore.STORE_PASSWORD);
+            props.setProperty("fallbackToSystemTrustStore", "false");
         } else {
-            props.setProperty("sslmode", "verify-full");
-            if (caBundle != null) {
-                props.setProperty("sslrootcert", caBundle.pem().toString());
-            } else {
-                // pgjdbc's default factory wants ~/.postgresql/root.crt; this one uses the JVM's trust store.
-                props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
-            }
+            props.setProperty("fallbackToSystemTrustStore", "true");
+        }
+    }
+
+    private Path trustStore() throws SQLException {
+        try {
+            return PemTrustStore.forBundle(caBundle);
+        } catch (IOException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
+        }
+    }
+
+    private void applyPgJdbc(boolean tls, Properties props) {
+        if (!tls) {
+            props.setProperty("sslmode", "disable");
+            return;
+        }
+        props.setProperty("sslmode", "verify-full");
+        if (caBundle != null) {
+            // pgjdbc reads the PEM file itself, at every connection.
+            props.setProperty("sslrootcert", caBundle.toString());
+        } else {
+            // pgjdbc's default factory wants ~/.postgresql/root.crt; this one uses the JVM's trust store.
+            props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
         }
     }
 
     @Override
     public String toString() {
-        return "TlsSettings{caBundle=" + (caBundle == null ? "JVM trust store" : caBundle.pem())
+        return "TlsSettings{caBundle=" + (caBundle == null ? "JVM trust store" : caBundle)
                 + ", allowPublicKeyRetrieval=" + allowPublicKeyRetrieval + "}";
     }
 }

@@ -1,6 +1,7 @@
 /**
  * Application-side access to rotated database secrets, with nothing beyond the AWS SDK's Secrets
- * Manager client: {@link dev.rotation.client.SecretCache} reads and caches secrets,
+ * Manager client and the rotation functions' secret model ({@code dev.rotation.secret}):
+ * {@link dev.rotation.client.SecretCache} reads and caches secrets,
  * {@link dev.rotation.client.DatabaseCredentials} is the typed view of a rotation secret, and
  * {@link dev.rotation.client.SecretsManagerDataSource} opens JDBC connections that keep logging in
  * while the secret rotates (also as the DataSource under a pool such as HikariCP), over verified TLS

@@ -3,6 +3,8 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.Engine;
 import org.junit.jupiter.api.Test;
 
 class DatabaseCredentialsTest {
@@ -14,7 +16,7 @@ class DatabaseCredentialsTest {
                 + "\"port\":\"6432\",\"username\":\"app\",\"password\":\"S3cr3t:pa\\\\ss\\\"w0rd\",\"dbname\":\"shop\","
                 + "\"ssl\":true,\"masterarn\":\"arn:x\",\"extra\":{\"a\":[1,2.5,null]}}");
 
-        assertThat(c.engine()).isEqualTo(DatabaseCredentials.Engine.POSTGRESQL);
+        assertThat(c.engine()).isEqualTo(Engine.POSTGRES);
         assertThat(c.engineName()).isEqualTo("postgres");
         assertThat(c.host()).isEqualTo("db.example");
         assertThat(c.port()).isEqualTo(6432);
@@ -27,11 +29,39 @@ class DatabaseCredentialsTest {
 
     @Test
     void jdbcUrl_usesTheMySqlDriverForMySqlAuroraMySqlAndMariaDb() {
-        for (String engine : new String[] {"mysql", "aurora-mysql", "mariadb", "MariaDB"}) {
+        for (String engine : new String[] {"mysql", "aurora-mysql", "mariadb", "aurora"}) {
             DatabaseCredentials c = DatabaseCredentials.fromJson("{\"engine\":\"" + engine
                     + "\",\"host\":\"10.0.0.5\",\"username\":\"app\",\"password\":\"p\"}");
+            assertThat(c.engine()).as(engine).isEqualTo(Engine.MYSQL);
             assertThat(c.jdbcUrl()).isEqualTo("jdbc:mysql://10.0.0.5:3306/");
         }
+    }
+
+    @Test
+    void fromJson_acceptsExactlyTheEngineValuesOfTheRotationFunctions() {
+        for (Engine engine : Engine.values()) {
+            for (String value : engine.secretValues()) {
+                assertThat(DatabaseCredentials.fromJson("{\"engine\":\"" + value
+                        + "\",\"host\":\"db\",\"username\":\"app\",\"password\":\"p\"}").engine()).as(value)
+                        .isEqualTo(engine);
+            }
+        }
+        // Values RDS does not write, which the functions refuse too.
+        for (String value : new String[] {"postgresql", "MariaDB", " mysql", "oracle"}) {
+            assertThatThrownBy(() -> DatabaseCredentials.fromJson("{\"engine\":\"" + value
+                    + "\",\"host\":\"db\",\"username\":\"app\",\"password\":\"p\"}")).as(value)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key 'engine'")
+                    .hasMessageContaining("mysql, aurora-mysql, mariadb, aurora, postgres, aurora-postgresql");
+        }
+    }
+
+    @Test
+    void from_readsAParsedSecretLikeFromJson() {
+        DatabaseSecret secret = DatabaseSecret.builder().engine("postgres").host("db").port(6432).username("app")
+                .password(PASSWORD).dbname("shop").field("extra", "x").build();
+
+        assertThat(DatabaseCredentials.from(secret)).isEqualTo(DatabaseCredentials.fromJson(secret.toJson()));
+        assertThat(DatabaseCredentials.from(secret).jdbcUrl()).isEqualTo("jdbc:postgresql://db:6432/shop");
     }
 
     @Test
@@ -48,12 +78,13 @@ class DatabaseCredentialsTest {
     @Test
     void ssl_isRequiredUnlessTheSecretSaysFalse() {
         String base = "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"pw\"";
+        // " False " is unreadable to the rotation functions too (they try TLS): no plaintext on a guess.
         for (String ssl : new String[] {"", ",\"ssl\":true", ",\"ssl\":\"TRUE\"", ",\"ssl\":\"maybe\"", ",\"ssl\":null",
-            ",\"ssl\":0"}) {
+            ",\"ssl\":0", ",\"ssl\":\" False \""}) {
             assertThat(DatabaseCredentials.fromJson(base + ssl + "}").ssl()).as(ssl)
                     .isEqualTo(DatabaseCredentials.Ssl.REQUIRED);
         }
-        for (String ssl : new String[] {",\"ssl\":false", ",\"ssl\":\"false\"", ",\"ssl\":\" False \""}) {
+        for (String ssl : new String[] {",\"ssl\":false", ",\"ssl\":\"false\"", ",\"ssl\":\"FALSE\""}) {
             assertThat(DatabaseCredentials.fromJson(base + ssl + "}").ssl()).as(ssl)
                     .isEqualTo(DatabaseCredentials.Ssl.DISABLED);
         }
@@ -84,7 +115,7 @@ class DatabaseCredentialsTest {
                 .hasMessageContaining("'password'");
         assertThatThrownBy(() -> DatabaseCredentials.fromJson(
                 "{\"engine\":\"oracle\",\"host\":\"db\",\"username\":\"u\",\"password\":\"Hunter2-secret\"}"))
-                .hasMessageContaining("oracle").hasMessageNotContaining("Hunter2");
+                .hasMessageContaining("'engine'").hasMessageNotContaining("Hunter2");
         assertThatThrownBy(() -> DatabaseCredentials.fromJson(
                 "{\"engine\":\"mysql\",\"host\":\"db?sslMode=DISABLED\",\"username\":\"u\",\"password\":\"pw\"}"))
                 .hasMessageContaining("'host'");
@@ -92,8 +123,12 @@ class DatabaseCredentialsTest {
                 "{\"engine\":\"mysql\",\"host\":\"db\",\"port\":70000,\"username\":\"u\",\"password\":\"pw\"}"))
                 .hasMessageContaining("'port'");
         assertThatThrownBy(() -> DatabaseCredentials.fromJson("{\"password\":\"Hunter2-secret\" oops"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JSON object")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON")
                 .hasMessageNotContaining("Hunter2");
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson("{\"engine\":\"mysql\",\"host\":\"db\",\"username\":\"u\","
+                + "\"password\":\"Hunter2-secret\",\"host\":\"evil.example\"}"))
+                .hasMessageContaining("duplicate key").hasMessageNotContaining("Hunter2").hasMessageNotContaining("evil");
+        assertThatThrownBy(() -> DatabaseCredentials.fromJson(null)).hasMessageContaining("no string value");
         assertThatThrownBy(() -> DatabaseCredentials.fromJson("plain-text-password"))
                 .hasMessageNotContaining("plain-text-password");
     }

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Properties;
@@ -76,7 +77,7 @@ class TlsSettingsTest {
 
     @Test
     void apply_withCaBundle_trustsOnlyItsCertificates() throws Exception {
-        TlsSettings settings = new TlsSettings(CaBundle.of(tls.caCertificate()), false);
+        TlsSettings settings = new TlsSettings(TlsSettings.caBundle(tls.caCertificate()), false);
 
         Properties mysql = apply(settings, credentials("mysql", ""));
         Properties postgres = apply(settings, credentials("aurora-postgresql", ""));
@@ -93,7 +94,7 @@ class TlsSettingsTest {
     void apply_withCaBundleThatChanged_trustsTheNewCertificates() throws Exception {
         Path bundle = dir.resolve("ca.pem");
         Files.copy(tls.caCertificate(), bundle);
-        TlsSettings settings = new TlsSettings(CaBundle.of(bundle), false);
+        TlsSettings settings = new TlsSettings(TlsSettings.caBundle(bundle), false);
         Properties before = apply(settings, credentials("mysql", ""));
         assertThat(apply(settings, credentials("mysql", ""))).as("unchanged bundle, same store")
                 .containsEntry("trustCertificateKeyStoreUrl", before.getProperty("trustCertificateKeyStoreUrl"));
@@ -111,10 +112,22 @@ class TlsSettingsTest {
         Path notPem = Files.writeString(dir.resolve("bundle.txt"), "not a certificate");
         Path missing = dir.resolve("missing.pem");
 
-        assertThatThrownBy(() -> CaBundle.of(notPem)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TlsSettings.caBundle(notPem)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(notPem.toString());
-        assertThatThrownBy(() -> CaBundle.of(missing)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TlsSettings.caBundle(missing)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    void apply_withCaBundleRemovedAfterBuild_failsTheConnectionNamingThePath() throws Exception {
+        Path bundle = dir.resolve("ca.pem");
+        Files.copy(tls.caCertificate(), bundle);
+        TlsSettings settings = new TlsSettings(TlsSettings.caBundle(bundle), false);
+        Files.delete(bundle);
+
+        assertThatThrownBy(() -> apply(settings, credentials("mysql", ""))).isInstanceOf(SQLException.class)
+                .hasMessageContaining(bundle.toString())
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08001"));
     }
 
     @Test
