@@ -151,18 +151,10 @@ public final class DatabaseCredentials {
      */
     public String jdbcUrl() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        String db = dbname != null ? dbname : defaultDatabase(engine);
+        String db = dbname != null ? dbname : engine.defaultDatabase().orElse("");
         // Both drivers URL-decode the database name, so any character survives.
         String path = URLEncoder.encode(db, StandardCharsets.UTF_8).replace("+", "%20");
         return engine.jdbcScheme() + "://" + h + ":" + port + "/" + path;
-    }
-
-    /** What each server connects to without a {@code dbname}; a new Engine must say (no default branch). */
-    private static String defaultDatabase(Engine engine) {
-        return switch (engine) {
-            case MYSQL -> "";
-            case POSTGRES -> "postgres";
-        };
     }
 
     /**

@@ -4,6 +4,7 @@ import com.mysql.cj.Messages;
 import com.mysql.cj.jdbc.Driver;
 import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.secret.Engine;
+import dev.rotation.secret.PemTrustStore;
 import dev.rotation.shared.AdminChanges;
 import dev.rotation.shared.AdminRequest;
 import dev.rotation.shared.ConnectRequest;
@@ -325,7 +326,7 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
             props.setProperty("sslMode", "VERIFY_IDENTITY");
             Optional<Path> bundle = settings.caBundle();
             if (bundle.isPresent()) {
-                Path store = PemTrustStore.forBundle(bundle.get());
+                Path store = trustStore(bundle.get());
                 props.setProperty("trustCertificateKeyStoreUrl", store.toUri().toString());
                 props.setProperty("trustCertificateKeyStoreType", PemTrustStore.STORE_TYPE);
                 props.setProperty("trustCertificateKeyStorePassword", PemTrustStore.STORE_PASSWORD);
@@ -343,6 +344,15 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
             props.setProperty("allowPublicKeyRetrieval", Boolean.toString(settings.allowPublicKeyRetrieval()));
         }
         return props;
+    }
+
+    /** Connector/J reads trusted CAs only from a key store: the PEM bundle's, made once per JVM and bundle. */
+    private static Path trustStore(Path bundle) throws SQLException {
+        try {
+            return PemTrustStore.forBundle(bundle);
+        } catch (java.io.IOException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
+        }
     }
 
     /** Connector/J's bare "Public Key Retrieval is not allowed" becomes an error an operator can act on. */

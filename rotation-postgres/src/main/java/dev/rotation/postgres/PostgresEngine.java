@@ -110,7 +110,7 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
     // ---- The engine ------------------------------------------------------------------------------
 
     /** The database logged in to when the secret has no {@code dbname}, as the reference does. */
-    public static final String DEFAULT_DATABASE = "postgres";
+    static final String DEFAULT_DATABASE = Engine.POSTGRES.defaultDatabase().orElseThrow();
 
     /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers, which would act on another role. */
     static final int MAX_NAME_BYTES = 63;

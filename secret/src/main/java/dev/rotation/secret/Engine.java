@@ -19,19 +19,21 @@ public enum Engine {
      * {@code aurora-mysql}, and {@code aurora} for Aurora MySQL 5.6-compatible clusters, which some
      * older secrets carry).
      */
-    MYSQL("mysql", 3306, "jdbc:mysql", List.of("mysql", "aurora-mysql", "mariadb", "aurora")),
+    MYSQL("mysql", 3306, "jdbc:mysql", null, List.of("mysql", "aurora-mysql", "mariadb", "aurora")),
     /** PostgreSQL and Aurora PostgreSQL: {@code postgres} and {@code aurora-postgresql}, as RDS writes them. */
-    POSTGRES("postgres", 5432, "jdbc:postgresql", List.of("postgres", "aurora-postgresql"));
+    POSTGRES("postgres", 5432, "jdbc:postgresql", "postgres", List.of("postgres", "aurora-postgresql"));
 
     private final String family;
     private final int defaultPort;
     private final String jdbcScheme;
+    private final String defaultDatabase;
     private final List<String> secretValues;
 
-    Engine(String family, int defaultPort, String jdbcScheme, List<String> secretValues) {
+    Engine(String family, int defaultPort, String jdbcScheme, String defaultDatabase, List<String> secretValues) {
         this.family = family;
         this.defaultPort = defaultPort;
         this.jdbcScheme = jdbcScheme;
+        this.defaultDatabase = defaultDatabase;
         this.secretValues = secretValues;
     }
 
@@ -56,6 +58,15 @@ public enum Engine {
     /** {@code jdbc:mysql} or {@code jdbc:postgresql}. */
     public String jdbcScheme() {
         return jdbcScheme;
+    }
+
+    /**
+     * The database a login uses when the secret has no {@code dbname}: {@code postgres} for
+     * PostgreSQL (a connection always names one; the reference functions use this one), none for
+     * MySQL (a session needs no default database).
+     */
+    public Optional<String> defaultDatabase() {
+        return Optional.ofNullable(defaultDatabase);
     }
 
     /** The {@code engine} values of this family, the most common first. */

@@ -29,5 +29,7 @@ class EngineTest {
         assertThat(Engine.MYSQL.defaultPort()).isEqualTo(3306);
         assertThat(Engine.POSTGRES.defaultPort()).isEqualTo(5432);
         assertThat(Engine.POSTGRES.jdbcScheme()).isEqualTo("jdbc:postgresql");
+        assertThat(Engine.POSTGRES.defaultDatabase()).contains("postgres");
+        assertThat(Engine.MYSQL.defaultDatabase()).isEmpty();
     }
 }
