@@ -3,8 +3,9 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabases;
-import dev.rotation.mysql.MySqlAlternatingUsersRotationHandler;
-import dev.rotation.postgres.PostgresAlternatingUsersRotationHandler;
+import dev.rotation.mysql.MySqlEngine;
+import dev.rotation.postgres.PostgresEngine;
+import dev.rotation.shared.AlternatingUsersRotationHandler;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,19 +18,19 @@ class AlternatingUsersRotationIT {
     @Test
     void dataSource_whileMariaDbAlternatesUsersContinuously_failsNoQuery() {
         assertRarelyNeedsPending(ContinuousRotation.run(TestDatabases.mysql(),
-                MySqlAlternatingUsersRotationHandler::new, false, true));
+                (client, env, log) -> new AlternatingUsersRotationHandler(client, env, new MySqlEngine(), new MySqlEngine(), log), false, true));
     }
 
     @Test
     void hikariOverDataSource_whileMariaDbAlternatesUsersContinuously_failsNoQuery() {
         assertRarelyNeedsPending(ContinuousRotation.run(TestDatabases.mysql(),
-                MySqlAlternatingUsersRotationHandler::new, true, true));
+                (client, env, log) -> new AlternatingUsersRotationHandler(client, env, new MySqlEngine(), new MySqlEngine(), log), true, true));
     }
 
     @Test
     void dataSource_whilePostgresAlternatesUsersContinuously_failsNoQuery() {
         assertRarelyNeedsPending(ContinuousRotation.run(TestDatabases.postgres(),
-                PostgresAlternatingUsersRotationHandler::new, false, true));
+                (client, env, log) -> new AlternatingUsersRotationHandler(client, env, new PostgresEngine(), new PostgresEngine(), log), false, true));
     }
 
     private static void assertRarelyNeedsPending(ContinuousRotation.Report report) {

@@ -3,8 +3,9 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabases;
-import dev.rotation.mysql.MySqlRotationHandler;
-import dev.rotation.postgres.PostgresRotationHandler;
+import dev.rotation.mysql.MySqlEngine;
+import dev.rotation.postgres.PostgresEngine;
+import dev.rotation.shared.SingleUserRotationHandler;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,24 +16,24 @@ class SingleUserRotationIT {
 
     @Test
     void dataSource_whileMariaDbRotatesContinuously_failsNoQuery() {
-        assertBridgedEveryWindow(ContinuousRotation.run(TestDatabases.mysql(), MySqlRotationHandler::new, false, false));
+        assertBridgedEveryWindow(ContinuousRotation.run(TestDatabases.mysql(), (client, env, log) -> new SingleUserRotationHandler(client, env, new MySqlEngine(), log), false, false));
     }
 
     @Test
     void hikariOverDataSource_whileMariaDbRotatesContinuously_failsNoQuery() {
-        assertBridgedEveryWindow(ContinuousRotation.run(TestDatabases.mysql(), MySqlRotationHandler::new, true, false));
+        assertBridgedEveryWindow(ContinuousRotation.run(TestDatabases.mysql(), (client, env, log) -> new SingleUserRotationHandler(client, env, new MySqlEngine(), log), true, false));
     }
 
     @Test
     void dataSource_whilePostgresRotatesContinuously_failsNoQuery() {
         assertBridgedEveryWindow(
-                ContinuousRotation.run(TestDatabases.postgres(), PostgresRotationHandler::new, false, false));
+                ContinuousRotation.run(TestDatabases.postgres(), (client, env, log) -> new SingleUserRotationHandler(client, env, new PostgresEngine(), log), false, false));
     }
 
     @Test
     void hikariOverDataSource_whilePostgresRotatesContinuously_failsNoQuery() {
         assertBridgedEveryWindow(
-                ContinuousRotation.run(TestDatabases.postgres(), PostgresRotationHandler::new, true, false));
+                ContinuousRotation.run(TestDatabases.postgres(), (client, env, log) -> new SingleUserRotationHandler(client, env, new PostgresEngine(), log), true, false));
     }
 
     private static void assertBridgedEveryWindow(ContinuousRotation.Report report) {
