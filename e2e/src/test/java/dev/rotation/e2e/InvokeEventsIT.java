@@ -12,10 +12,10 @@ import dev.rotation.local.secretsmanager.InProcessInvoker;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
-import dev.rotation.mysql.MySqlAlternatingUsersRotationHandler;
-import dev.rotation.mysql.MySqlRotationHandler;
-import dev.rotation.postgres.PostgresAlternatingUsersRotationHandler;
-import dev.rotation.postgres.PostgresRotationHandler;
+import dev.rotation.shared.AlternatingUsersRotationHandler;
+import dev.rotation.mysql.MySqlEngine;
+import dev.rotation.shared.SingleUserRotationHandler;
+import dev.rotation.postgres.PostgresEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,14 +76,16 @@ class InvokeEventsIT {
     static Stream<Case> cases() {
         return Stream.of(
                 new Case("MySqlRotationFunction", "mysql", TestDatabases::mysql, false,
-                        (c, env) -> new MySqlRotationHandler(c, env, line -> { })),
+                        (c, env) -> new SingleUserRotationHandler(c, env, new MySqlEngine(), line -> { })),
                 new Case("PostgresRotationFunction", "postgres", TestDatabases::postgres, false,
-                        (c, env) -> new PostgresRotationHandler(c, env, line -> { })),
+                        (c, env) -> new SingleUserRotationHandler(c, env, new PostgresEngine(), line -> { })),
                 new Case("MySqlAlternatingUsersRotationFunction", "mysql-alternating-users", TestDatabases::mysql, true,
-                        (c, env) -> new MySqlAlternatingUsersRotationHandler(c, env, line -> { })),
+                        (c, env) -> new AlternatingUsersRotationHandler(c, env, new MySqlEngine(), new MySqlEngine(),
+                                line -> { })),
                 new Case("PostgresAlternatingUsersRotationFunction", "postgres-alternating-users",
                         TestDatabases::postgres, true,
-                        (c, env) -> new PostgresAlternatingUsersRotationHandler(c, env, line -> { })));
+                        (c, env) -> new AlternatingUsersRotationHandler(c, env, new PostgresEngine(), new PostgresEngine(),
+                                line -> { })));
     }
 
     @BeforeAll
