@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The packaged jar's {@code serve} command: prints its endpoint, serves, persists, stops on SIGTERM. */
 class ServeCommandIT {
-    private static final Path JAR = Path.of("target", "rotation-local.jar");
+    private static final Path JAR = Path.of("..", "target", "rotation-local.jar");
 
     @TempDir
     Path dataDir;
