@@ -119,13 +119,12 @@ public final class ExecutionEnvironment implements AutoCloseable {
         RuntimeApiServer.Invocation invocation = new RuntimeApiServer.Invocation(requestId, payload, deadline,
                 function.arn(region), "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 24) + ";Parent="
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 16) + ";Sampled=0",
-                new CompletableFuture<>());
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16) + ";Sampled=0");
         long started = System.nanoTime();
-        api.submit(invocation);
+        CompletableFuture<RuntimeApiServer.Answer> done = api.submit(invocation);
         RuntimeApiServer.Answer answer;
         try {
-            Object first = CompletableFuture.anyOf(invocation.done(), process.onExit())
+            Object first = CompletableFuture.anyOf(done, process.onExit())
                     .get(function.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!(first instanceof RuntimeApiServer.Answer a)) {
                 drainLogs();
@@ -146,13 +145,13 @@ public final class ExecutionEnvironment implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-        Duration duration = since(started);
+        Duration duration = Duration.ofNanos(answer.receivedNanos() - started);
         drainLogs();
-        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        String body = answer.bodyText();
         if (answer.success()) {
             return new InvocationResult(requestId, true, body, null, null, false, init, duration);
         }
-        return errorResult(requestId, body, answer.errorTypeHeader(), false, init, duration);
+        return errorResult(requestId, body, answer.errorType(), false, init, duration);
     }
 
     /** Waits for the first poll; returns the failure when the runtime could not initialise, else null. */
@@ -161,27 +160,26 @@ public final class ExecutionEnvironment implements AutoCloseable {
         try {
             Object first = CompletableFuture.anyOf(api.firstPoll(), api.initError(), process.onExit())
                     .get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            Duration init = Duration.ofNanos(System.nanoTime() - startNanos);
             if (api.initError().isDone()) {
                 RuntimeApiServer.Answer answer = api.initError().join();
                 process.onExit().get(5, TimeUnit.SECONDS);
                 drainLogs();
-                return errorResult(requestId, new String(answer.body(), StandardCharsets.UTF_8),
-                        answer.errorTypeHeader(), true, Optional.of(init), Duration.ZERO);
+                return errorResult(requestId, answer.bodyText(), answer.errorType(), true,
+                        Optional.of(Duration.ofNanos(answer.receivedNanos() - startNanos)), Duration.ZERO);
             }
             if (first instanceof Process) {
                 drainLogs();
                 return failure(requestId, "Runtime.ExitError", "the runtime exited with code " + process.exitValue()
                         + " before it asked for an event", true, Duration.ZERO);
             }
-            initDuration = init;
+            initDuration = Duration.ofNanos(api.firstPoll().join() - startNanos);
             return null;
         } catch (TimeoutException e) {
             if (api.initError().isDone()) {
                 RuntimeApiServer.Answer answer = api.initError().join();
                 drainLogs();
-                return errorResult(requestId, new String(answer.body(), StandardCharsets.UTF_8),
-                        answer.errorTypeHeader(), true, Optional.of(limit), Duration.ZERO);
+                return errorResult(requestId, answer.bodyText(), answer.errorType(), true, Optional.of(limit),
+                        Duration.ZERO);
             }
             return failure(requestId, "Sandbox.Timedout", "the runtime did not initialise within "
                     + limit.toSeconds() + " s", true, Duration.ZERO);

@@ -32,6 +32,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }</pre>
  */
 public final class LocalRds implements AutoCloseable {
+    static {
+        // The JDK HttpServer writes headers and body in separate packets: without TCP_NODELAY each answer
+        // waits for the client's delayed ACK (~40 ms). Read once per JVM, when the first JDK HttpServer is
+        // created, so every class that creates one sets it first (as RuntimeApiServer does; -D wins).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final String NAMESPACE = "http://rds.amazonaws.com/doc/2014-10-31/";
 
     /** One request as received. */

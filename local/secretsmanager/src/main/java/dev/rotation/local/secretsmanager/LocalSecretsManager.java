@@ -47,13 +47,6 @@ public final class LocalSecretsManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalSecretsManager.class.getName());
 
     static {
-        // Not for this server (ApiServer sets TCP_NODELAY itself) but for the JDK HttpServer that serves the
-        // Lambda Runtime API in the same JVM under `serve`: it writes headers and body in separate packets,
-        // and with Nagle's algorithm and the client's delayed ACK every answer would wait ~40 ms. Read once
-        // per JVM, so set before the first HttpServer is created (an explicit -D setting wins).
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
         // One line per log record (the JDK default spreads each over two), unless configured otherwise.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format",
