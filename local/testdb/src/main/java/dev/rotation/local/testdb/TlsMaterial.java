@@ -2,31 +2,59 @@ package dev.rotation.local.testdb;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A private test CA and a server certificate it signed, as PEM files in a private temporary directory,
  * plus the CA as a PKCS#12 trust store for clients that want one (MySQL Connector/J).
  *
- * <p>Generated with the {@code openssl} command line (EC P-256 keys: fast to make). Each call makes a new
- * CA, so a second instance is the natural "wrong CA"; a certificate for another name is the natural "wrong
- * host name". Files are deleted by {@link #close()} or when the JVM exits.
+ * <p>Made in process with BouncyCastle's certificate builder (EC P-256 keys: fast to make, and the JDK's
+ * own provider signs), with the extensions {@code openssl req -x509} and {@code openssl x509 -req} gave
+ * them before: a critical CA basic constraint and keyCertSign/cRLSign for the CA; for the server, its
+ * names, a critical non-CA basic constraint, digitalSignature and serverAuth; key identifiers on both.
+ * Each call makes a new CA, so a second instance is the natural "wrong CA"; a certificate for another name
+ * is the natural "wrong host name". Files are deleted by {@link #close()} or when the JVM exits.
  *
  * <pre>{@code
  * try (TlsMaterial tls = TlsMaterial.generate("127.0.0.1", "localhost");
@@ -36,9 +64,13 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class TlsMaterial implements AutoCloseable {
-    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
     private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9*]([A-Za-z0-9.-]*[A-Za-z0-9])?");
     private static final String TRUST_STORE_PASSWORD = "changeit";
+    private static final String SIGNATURE = "SHA256withECDSA";
+    /** As {@code -days 3} did; backdated a little so that a clock read a moment later is never "before". */
+    private static final Duration VALIDITY = Duration.ofDays(3);
+    private static final Duration BACKDATE = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
     private final List<String> subjectAltNames;
@@ -64,13 +96,9 @@ public final class TlsMaterial implements AutoCloseable {
         if (names.length == 0) {
             throw new IllegalArgumentException("at least one host name or IP address is needed");
         }
-        List<String> sans = new ArrayList<>();
+        List<GeneralName> sans = new ArrayList<>();
         for (String name : names) {
             sans.add(subjectAltName(name));
-        }
-        if (!Files.isExecutable(OPENSSL)) {
-            throw new TestDatabaseUnavailableException("Generating TLS certificates needs " + OPENSSL
-                    + "; install it with `apt-get install openssl`.");
         }
         Path dir;
         try {
@@ -89,13 +117,13 @@ public final class TlsMaterial implements AutoCloseable {
         }
     }
 
-    private static String subjectAltName(String name) {
+    private static GeneralName subjectAltName(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a host name or IP address must not be blank");
         }
         if (name.matches("[0-9.]+") || name.contains(":")) {
             try {
-                return "IP:" + InetAddress.getByName(name).getHostAddress();
+                return new GeneralName(GeneralName.iPAddress, InetAddress.getByName(name).getHostAddress());
             } catch (IOException e) {
                 throw new IllegalArgumentException("not an IP address: " + name);
             }
@@ -103,68 +131,83 @@ public final class TlsMaterial implements AutoCloseable {
         if (!DNS_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a DNS name: " + name);
         }
-        return "DNS:" + name;
+        return new GeneralName(GeneralName.dNSName, name);
     }
 
-    private void create(String commonName, List<String> sans) {
-        String ec = "ec";
-        String curve = "ec_paramgen_curve:prime256v1";
-        openssl("req", "-x509", "-newkey", ec, "-pkeyopt", curve, "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                "-days", "3", "-subj", "/CN=rotation test CA " + Passwords.suffix(8),
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        openssl("req", "-new", "-newkey", ec, "-pkeyopt", curve, "-nodes", "-keyout", "server.key",
-                "-out", "server.csr", "-subj", "/CN=" + commonName);
-        write("server-ext.cnf", "subjectAltName=" + String.join(",", sans) + "\n"
-                + "basicConstraints=critical,CA:FALSE\n"
-                + "keyUsage=critical,digitalSignature\n"
-                + "extendedKeyUsage=serverAuth\n");
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-set_serial", "0x" + Passwords.hex(16),
-                "-days", "3", "-extfile", "server-ext.cnf", "-out", "server.pem");
-        writeTrustStore();
-    }
-
-    private void openssl(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(OPENSSL.toString());
-        cmd.addAll(List.of(args));
-        Path out = dir.resolve("openssl.log");
+    private void create(String commonName, List<GeneralName> sans) {
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("openssl " + args[0] + " did not finish within 60 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("openssl " + args[0] + " failed:\n" + ServerProcess.tail(out, 20));
-            }
+            KeyPair caKey = newKeyPair();
+            X500Name caName = commonName("rotation test CA " + Passwords.suffix(8));
+            JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
+            Instant now = Instant.now();
+            X509v3CertificateBuilder ca = builder(caName, caName, caKey, now)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ids.createSubjectKeyIdentifier(caKey.getPublic()));
+            X509Certificate caCertificate = sign(ca, caKey);
+
+            KeyPair serverKey = newKeyPair();
+            X509v3CertificateBuilder server = builder(caName, commonName(commonName), serverKey, now)
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(sans.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            ids.createSubjectKeyIdentifier(serverKey.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            ids.createAuthorityKeyIdentifier(caCertificate));
+            X509Certificate serverCertificate = sign(server, caKey);
+
+            writePem(caCertificate(), caCertificate);
+            writePem(serverCertificate(), serverCertificate);
+            // PKCS#8 ("BEGIN PRIVATE KEY"), as openssl wrote it, not the SEC1 form JcaPEMWriter picks for EC keys.
+            Files.createFile(serverKey(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            writePem(serverKey(), new JcaPKCS8Generator(serverKey.getPrivate(), null).generate());
+            writeTrustStore(caCertificate);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot make the test certificates", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run openssl", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running openssl", e);
+            throw new UncheckedIOException("cannot write the test certificates to " + dir, e);
         }
     }
 
-    private void write(String name, String content) {
-        try {
-            Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static X500Name commonName(String name) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair key, Instant now) {
+        // A positive 127-bit serial, random as openssl's.
+        BigInteger serial = new BigInteger(127, RANDOM);
+        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(VALIDITY)), subject, key.getPublic());
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKey)
+            throws GeneralSecurityException, OperatorCreationException {
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuerKey.getPrivate())));
+    }
+
+    private static void writePem(Path file, Object object) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII);
+             JcaPEMWriter pem = new JcaPEMWriter(out)) {
+            pem.writeObject(object);
         }
     }
 
-    private void writeTrustStore() {
-        try (InputStream in = Files.newInputStream(caCertificate());
-             OutputStream out = Files.newOutputStream(trustStore())) {
-            Certificate ca = CertificateFactory.getInstance("X.509").generateCertificate(in);
+    private void writeTrustStore(X509Certificate ca) throws IOException, GeneralSecurityException {
+        try (OutputStream out = Files.newOutputStream(trustStore())) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setCertificateEntry("rotation-test-ca", ca);
             store.store(out, TRUST_STORE_PASSWORD.toCharArray());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot write the trust store", e);
         }
     }
 
