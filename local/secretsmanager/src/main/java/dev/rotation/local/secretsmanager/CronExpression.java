@@ -1,47 +1,35 @@
 package dev.rotation.local.secretsmanager;
 
-import java.time.DayOfWeek;
+import java.text.ParseException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.BitSet;
-import java.util.Locale;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import java.util.TimeZone;
 
 /**
- * An AWS schedule {@code cron(Minutes Hours Day-of-month Month Day-of-week Year)} in UTC.
- * Supports numbers, names (JAN-DEC, SUN-SAT), {@code * ?}, ranges, lists, {@code /} steps and
- * {@code L} as the day of month. {@code W}, {@code #} and {@code nL} are refused with a clear
- * message rather than guessed at. Day of week counts SUN=1 .. SAT=7 as AWS does.
+ * An AWS schedule {@code cron(Minutes Hours Day-of-month Month Day-of-week Year)} in UTC, as Secrets
+ * Manager accepts it: minutes 0 and year {@code *} (its windows open on the hour, at most a year apart),
+ * exactly one of day-of-month and day-of-week {@code ?}.
+ *
+ * <p>AWS's cron syntax is Quartz's without the seconds field (SUN=1..SAT=7, names, {@code , - * ? /},
+ * {@code L}, {@code W}, {@code LW}, {@code #} and {@code nL}), so Quartz's {@link org.quartz.CronExpression}
+ * parses it and computes the firings; only Secrets Manager's own limits are checked here.
  */
 final class CronExpression {
-    private static final Map<String, Integer> MONTHS = Map.ofEntries(
-            Map.entry("JAN", 1), Map.entry("FEB", 2), Map.entry("MAR", 3), Map.entry("APR", 4),
-            Map.entry("MAY", 5), Map.entry("JUN", 6), Map.entry("JUL", 7), Map.entry("AUG", 8),
-            Map.entry("SEP", 9), Map.entry("OCT", 10), Map.entry("NOV", 11), Map.entry("DEC", 12));
-    private static final Map<String, Integer> DAYS = Map.of(
-            "SUN", 1, "MON", 2, "TUE", 3, "WED", 4, "THU", 5, "FRI", 6, "SAT", 7);
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
-    private final BitSet minutes;
-    private final BitSet hours;
-    private final BitSet daysOfMonth; // null when '?'
-    private final boolean lastDayOfMonth;
-    private final BitSet months;
-    private final BitSet daysOfWeek; // null when '?'
-    private final BitSet years;
+    private final org.quartz.CronExpression quartz;
+    /** The times of day it fires at, the same on every day it fires; empty if it never fires. */
+    private final List<LocalTime> timesOfDay;
 
-    private CronExpression(BitSet minutes, BitSet hours, BitSet daysOfMonth, boolean lastDayOfMonth,
-                           BitSet months, BitSet daysOfWeek, BitSet years) {
-        this.minutes = minutes;
-        this.hours = hours;
-        this.daysOfMonth = daysOfMonth;
-        this.lastDayOfMonth = lastDayOfMonth;
-        this.months = months;
-        this.daysOfWeek = daysOfWeek;
-        this.years = years;
+    private CronExpression(org.quartz.CronExpression quartz) {
+        this.quartz = quartz;
+        this.timesOfDay = timesOfDay();
     }
 
     /** Parses the fields between the parentheses of {@code cron(...)}. */
@@ -51,119 +39,60 @@ final class CronExpression {
             throw invalid("a cron expression has 6 fields (minutes hours day-of-month month day-of-week year), got "
                     + f.length);
         }
-        boolean domAny = f[2].equals("?");
-        boolean dowAny = f[4].equals("?");
-        if (domAny == dowAny) {
+        if (f[2].equals("?") == f[4].equals("?")) {
             throw invalid("exactly one of day-of-month and day-of-week must be '?'");
         }
-        boolean last = f[2].equals("L");
-        BitSet dom = domAny || last ? null : field(f[2], 1, 31, Map.of(), "day-of-month");
-        return new CronExpression(
-                field(f[0], 0, 59, Map.of(), "minutes"),
-                field(f[1], 0, 23, Map.of(), "hours"),
-                dom, last,
-                field(f[3], 1, 12, MONTHS, "month"),
-                dowAny ? null : field(f[4], 1, 7, DAYS, "day-of-week"),
-                field(f[5], 1970, 2199, Map.of(), "year"));
+        if (!f[0].equals("0")) {
+            throw invalid("the minutes field must be 0: Secrets Manager rotation windows open on the hour");
+        }
+        if (!f[5].equals("*")) {
+            throw invalid("the year field must be *: Secrets Manager schedules are at most a year apart");
+        }
+        org.quartz.CronExpression quartz;
+        try {
+            // Quartz's first field is seconds.
+            quartz = new org.quartz.CronExpression("0 " + String.join(" ", f));
+        } catch (ParseException e) {
+            String reason = e.getMessage() == null || e.getMessage().contains("Exception")
+                    ? "'" + Validation.printable(String.join(" ", f)) + "' is not valid cron syntax"
+                    : Validation.printable(e.getMessage());
+            throw invalid(reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason);
+        }
+        quartz.setTimeZone(UTC);
+        return new CronExpression(quartz);
     }
 
-    /** True when the schedule fires more than once on some day (a schedule "in hours"). */
+    /** True when the schedule fires more than once on a day (a schedule "in hours"). */
     boolean hourly() {
-        return hours.cardinality() > 1 || minutes.cardinality() > 1;
+        return timesOfDay.size() > 1;
     }
 
     /** Latest time of day the schedule fires at. */
     LocalTime latestTimeOfDay() {
-        return LocalTime.of(hours.previousSetBit(23), minutes.previousSetBit(59));
+        if (timesOfDay.isEmpty()) {
+            throw new IllegalStateException("the schedule never fires");
+        }
+        return timesOfDay.get(timesOfDay.size() - 1);
     }
 
-    /** The first firing strictly after {@code after}, within the next ten years. */
+    /** The first firing strictly after {@code after}. */
     Optional<Instant> next(Instant after) {
-        ZonedDateTime t = after.atZone(ZoneOffset.UTC).withSecond(0).withNano(0).plusMinutes(1);
-        LocalDate day = t.toLocalDate();
-        LocalDate limit = day.plusYears(10);
-        boolean firstDay = true;
-        for (; !day.isAfter(limit); day = day.plusDays(1)) {
-            if (matchesDay(day)) {
-                int fromHour = firstDay ? t.getHour() : 0;
-                for (int h = hours.nextSetBit(fromHour); h >= 0; h = hours.nextSetBit(h + 1)) {
-                    int fromMinute = firstDay && h == t.getHour() ? t.getMinute() : 0;
-                    int m = minutes.nextSetBit(fromMinute);
-                    if (m >= 0) {
-                        return Optional.of(day.atTime(h, m).toInstant(ZoneOffset.UTC));
-                    }
-                }
-            }
-            firstDay = false;
-        }
-        return Optional.empty();
+        return Optional.ofNullable(quartz.getNextValidTimeAfter(Date.from(after))).map(Date::toInstant);
     }
 
-    private boolean matchesDay(LocalDate day) {
-        if (!years.get(day.getYear()) || !months.get(day.getMonthValue())) {
-            return false;
+    private List<LocalTime> timesOfDay() {
+        // Which days fire does not change the hours and minutes, so the first day that fires has them all.
+        Optional<Instant> first = next(Instant.EPOCH);
+        List<LocalTime> times = new ArrayList<>();
+        if (first.isEmpty()) {
+            return times;
         }
-        if (lastDayOfMonth) {
-            return day.getDayOfMonth() == day.lengthOfMonth();
+        LocalDate day = LocalDate.ofInstant(first.get(), ZoneOffset.UTC);
+        for (Optional<Instant> t = first; t.isPresent() && LocalDate.ofInstant(t.get(), ZoneOffset.UTC).equals(day);
+             t = next(t.get())) {
+            times.add(LocalTime.ofInstant(t.get(), ZoneOffset.UTC));
         }
-        if (daysOfMonth != null) {
-            return daysOfMonth.get(day.getDayOfMonth());
-        }
-        DayOfWeek dow = day.getDayOfWeek();
-        int awsDow = dow == DayOfWeek.SUNDAY ? 1 : dow.getValue() + 1;
-        return daysOfWeek.get(awsDow);
-    }
-
-    private static BitSet field(String text, int min, int max, Map<String, Integer> names, String what) {
-        BitSet bits = new BitSet(max + 1);
-        for (String part : text.split(",")) {
-            if (part.contains("W") || part.contains("#") || (part.endsWith("L") && part.length() > 1)) {
-                throw invalid("'" + part + "' in " + what + " (W, # and nL) is not supported by this local server");
-            }
-            int step = 1;
-            String range = part;
-            int slash = part.indexOf('/');
-            if (slash >= 0) {
-                step = number(part.substring(slash + 1), 1, max, Map.of(), what);
-                range = part.substring(0, slash);
-            }
-            int lo;
-            int hi;
-            if (range.equals("*")) {
-                lo = min;
-                hi = max;
-            } else if (range.contains("-")) {
-                String[] ends = range.split("-", 2);
-                lo = number(ends[0], min, max, names, what);
-                hi = number(ends[1], min, max, names, what);
-                if (hi < lo) {
-                    throw invalid("range '" + range + "' in " + what + " goes backwards");
-                }
-            } else {
-                lo = number(range, min, max, names, what);
-                hi = slash >= 0 ? max : lo;
-            }
-            for (int v = lo; v <= hi; v += step) {
-                bits.set(v);
-            }
-        }
-        return bits;
-    }
-
-    private static int number(String text, int min, int max, Map<String, Integer> names, String what) {
-        Integer named = names.get(text.toUpperCase(Locale.ROOT));
-        if (named != null) {
-            return named;
-        }
-        try {
-            int v = Integer.parseInt(text);
-            if (v < min || v > max) {
-                throw invalid("value " + v + " in " + what + " is outside " + min + "-" + max);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw invalid("'" + text + "' is not a valid " + what + " value");
-        }
+        return times;
     }
 
     private static ServiceException invalid(String why) {

@@ -62,12 +62,22 @@ class RotationRulesTest {
 
     @Test
     void cronWeekdayAndLastDayOfMonth_areUnderstood() {
-        RotationRules monday = RotationRules.of(null, "cron(30 8 ? * MON *)", "1h", NOW);
-        assertThat(first(monday, "2026-03-02T10:15:00Z").start()).isEqualTo(Instant.parse("2026-03-09T08:30:00Z"));
+        RotationRules monday = RotationRules.of(null, "cron(0 8 ? * MON *)", "1h", NOW);
+        assertThat(first(monday, "2026-03-02T10:15:00Z").start()).isEqualTo(Instant.parse("2026-03-09T08:00:00Z"));
         RotationRules last = RotationRules.of(null, "cron(0 1 L * ? *)", "1h", NOW);
         assertThat(first(last, "2026-02-10T00:00:00Z").start()).isEqualTo(Instant.parse("2026-02-28T01:00:00Z"));
         RotationRules sunday = RotationRules.of(null, "cron(0 4 ? * 1 *)", "1h", NOW);
         assertThat(first(sunday, "2026-03-02T10:15:00Z").start()).isEqualTo(Instant.parse("2026-03-08T04:00:00Z"));
+    }
+
+    @Test
+    void cronWithNthAndLastWeekday_opensOnThatDay() {
+        RotationRules firstSunday = RotationRules.of(null, "cron(0 0 ? * SUN#1 *)", null, NOW);
+        assertThat(first(firstSunday, "2026-03-02T10:15:00Z"))
+                .isEqualTo(window("2026-04-05T00:00:00Z", "2026-04-06T00:00:00Z"));
+        RotationRules lastWeekday = RotationRules.of(null, "cron(0 18 LW * ? *)", "2h", NOW);
+        assertThat(first(lastWeekday, "2026-03-02T10:15:00Z"))
+                .isEqualTo(window("2026-03-31T18:00:00Z", "2026-03-31T20:00:00Z"));
     }
 
     @Test
@@ -85,11 +95,15 @@ class RotationRulesTest {
         assertThatThrownBy(() -> RotationRules.of(null, "cron(0 10 * * * *)", null, NOW))
                 .hasMessageContaining("'?'");
         assertThatThrownBy(() -> RotationRules.of(null, "cron(0 25 * * ? *)", null, NOW))
-                .hasMessageContaining("outside 0-23");
+                .hasMessageContaining("between 0 and 23");
         assertThatThrownBy(() -> RotationRules.of(null, "cron(0 22 * * ? *)", "3h", NOW))
                 .hasMessageContaining("next UTC day");
-        assertThatThrownBy(() -> RotationRules.of(null, "cron(0 10 * * ? 2020)", null, NOW))
+        assertThatThrownBy(() -> RotationRules.of(null, "cron(0 0 30 2 ? *)", null, NOW))
                 .hasMessageContaining("never fires");
+        assertThatThrownBy(() -> RotationRules.of(null, "cron(30 8 ? * MON *)", "1h", NOW))
+                .hasMessageContaining("minutes field must be 0");
+        assertThatThrownBy(() -> RotationRules.of(null, "cron(0 10 * * ? 2020)", null, NOW))
+                .hasMessageContaining("year field must be *");
     }
 
     @Test
