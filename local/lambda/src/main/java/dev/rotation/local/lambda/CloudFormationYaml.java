@@ -36,10 +36,14 @@ final class CloudFormationYaml {
             Map<String, Object> template = (Map<String, Object>) map;
             return template;
         } catch (IOException e) {
-            throw new TemplateException("cannot read " + file + ": " + e.getMessage());
+            throw new TemplateException("cannot read " + file + ": " + FileErrors.reason(e));
         } catch (RuntimeException e) {
             if (e instanceof TemplateException) {
                 throw e;
+            }
+            // SnakeYAML reads lazily and wraps a failed read (a directory, say) in its own exception.
+            if (e.getCause() instanceof IOException io) {
+                throw new TemplateException("cannot read " + file + ": " + FileErrors.reason(io));
             }
             throw new TemplateException("cannot parse " + file + ": " + e.getMessage());
         }

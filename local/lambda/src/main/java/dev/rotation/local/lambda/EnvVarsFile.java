@@ -1,8 +1,11 @@
 package dev.rotation.local.lambda;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,10 +31,12 @@ public final class EnvVarsFile {
 
     public static EnvVarsFile read(Path file) {
         JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
+        try (InputStream in = Files.newInputStream(file)) {
+            root = new ObjectMapper().readTree(in);
+        } catch (JsonProcessingException e) {
+            throw new TemplateException("env-vars file " + file + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new TemplateException("cannot read env-vars file " + file + ": " + e.getMessage());
+            throw new TemplateException("cannot read env-vars file " + file + ": " + FileErrors.reason(e));
         }
         if (root == null || !root.isObject()) {
             throw new TemplateException("env-vars file " + file + " must hold a JSON object keyed by function");
