@@ -9,11 +9,13 @@ import dev.rotation.local.lambda.LocalFunctions;
 import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.lambda.TemplateException;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
+import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -23,9 +25,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code demo [--template template.yaml] [--verbose]}: the project's main job on a machine with a JDK and
@@ -34,73 +43,66 @@ import java.util.function.Supplier;
  * or throwaway servers from installed binaries), creates an application user and its secret on each,
  * rotates each secret through RotateSecret, and shows the labels before and after and that the old
  * password is refused and the new one accepted. No password is ever printed. Exit 0 when both rotations
- * did what the service promises, 1 otherwise.
+ * did what the service promises, 1 otherwise, 2 when the template cannot be read.
  */
-final class DemoCommand {
+@Command(name = "demo", sortOptions = false,
+        description = {"Rotates a MySQL-compatible and a PostgreSQL user's password end to end, locally: the "
+                + "local Secrets Manager runs the template's functions under the Lambda Java runtime.",
+                "Database servers: TEST_MYSQL_URL / TEST_POSTGRES_URL, else Docker, else throwaway servers from "
+                        + "the installed mariadb-server and postgresql binaries. No password is ever printed."})
+final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ROTATION_DEADLINE = Duration.ofMinutes(3);
 
     /** Held so the level sticks: the demo prints its own progress; the server's step log would repeat it. */
-    private static final java.util.logging.Logger SERVER_LOG =
-            java.util.logging.Logger.getLogger("dev.rotation.local.secretsmanager");
+    private static final Logger SERVER_LOG = Logger.getLogger("dev.rotation.local.secretsmanager");
 
-    private final PrintStream out;
-    private final boolean verbose;
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = "--template", paramLabel = "FILE", description = "SAM template with MySqlRotationFunction and "
+            + "PostgresRotationFunction (default: ${DEFAULT-VALUE}).")
+    private Path templatePath = Path.of("template.yaml");
+
+    @Option(names = {"-v", "--verbose"}, description = "Also show the functions' logs.")
+    private boolean verbose;
+
+    private PrintWriter out;
     /** Function log lines per function name, shown when a step fails (or all of them with --verbose). */
     private final Map<String, List<String>> logs = new ConcurrentHashMap<>();
-
-    private DemoCommand(PrintStream out, boolean verbose) {
-        this.out = out;
-        this.verbose = verbose;
-    }
 
     private record Engine(String title, String secretName, String functionLogicalId, Supplier<TestDatabase> database) {
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        Path templatePath = Path.of("template.yaml");
-        boolean verbose = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--verbose", "-v" -> verbose = true;
-                case "--template" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("demo: --template needs a value");
-                        return 2;
-                    }
-                    templatePath = Path.of(args[++i]);
-                }
-                default -> {
-                    err.println("demo: unknown option " + args[i]);
-                    return 2;
-                }
-            }
-        }
-        if (!verbose) {
-            SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        }
-        try {
-            return new DemoCommand(out, verbose).demo(templatePath);
-        } catch (RuntimeException e) {
-            out.println();
-            out.println("FAILED: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private int demo(Path templatePath) {
-        out.println("Secrets Manager rotation, end to end on this machine: no AWS account, no Docker needed.");
-        out.println();
-        if (!Files.isRegularFile(templatePath)) {
-            throw new IllegalStateException("no SAM template at " + templatePath.toAbsolutePath()
-                    + "; run the demo from the project root (or pass --template)");
-        }
+    @Override
+    public Integer call() {
+        out = spec.commandLine().getOut();
         SamTemplate template;
         try {
             template = SamTemplate.read(templatePath, "us-east-1", Map.of());
         } catch (TemplateException e) {
-            throw new IllegalStateException(e.getMessage());
+            spec.commandLine().getErr().println("demo: " + e.getMessage() + (Files.exists(templatePath) ? ""
+                    : "; run the demo from the project root (or pass --template)"));
+            return Main.USAGE;
         }
+        if (!verbose) {
+            SERVER_LOG.setLevel(Level.WARNING);
+        }
+        try {
+            return demo(template);
+        } catch (RuntimeException e) {
+            out.println();
+            out.println("FAILED: " + e.getMessage());
+            return Main.FAILED;
+        }
+    }
+
+    private int demo(SamTemplate template) {
+        out.println("Secrets Manager rotation, end to end on this machine: no AWS account, no Docker needed.");
+        out.println();
         List<Engine> engines = List.of(
                 new Engine("MySQL-compatible", "demo/mysql", "MySqlRotationFunction", TestDatabases::mysql),
                 new Engine("PostgreSQL", "demo/postgres", "PostgresRotationFunction", TestDatabases::postgres));
@@ -218,7 +220,7 @@ final class DemoCommand {
         JsonNode value = sm.call("GetSecretValue", Map.of("SecretId", arn, "VersionStage", stage));
         try {
             return JSON.readTree(value.path("SecretString").asText()).path("password").asText();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("the " + stage + " value is not JSON");
         }
     }
@@ -255,7 +257,7 @@ final class DemoCommand {
     private static String json(Map<String, Object> value) {
         try {
             return JSON.writeValueAsString(value);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -288,7 +290,7 @@ final class DemoCommand {
     }
 
     /** The server needs its invoker before it starts; the functions need the server's endpoint. */
-    private static final class AtomicInvoker implements dev.rotation.local.secretsmanager.RotationInvoker {
+    private static final class AtomicInvoker implements RotationInvoker {
         volatile LambdaRotationInvoker delegate;
 
         @Override

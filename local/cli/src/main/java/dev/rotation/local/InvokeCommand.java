@@ -1,92 +1,88 @@
 package dev.rotation.local;
 
 import dev.rotation.local.lambda.EnvVarsFile;
+import dev.rotation.local.lambda.FileErrors;
 import dev.rotation.local.lambda.FunctionDefinition;
 import dev.rotation.local.lambda.InvocationResult;
 import dev.rotation.local.lambda.LocalFunctions;
 import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.lambda.TemplateException;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code invoke FUNCTION -e EVENT.json [-e ...] [--env-vars ENV.json] [--template template.yaml]}: the
  * Docker-free counterpart of {@code sam local invoke}. The function's logs and a START/END/REPORT frame go
  * to stderr as Lambda writes them to CloudWatch; each result (or error JSON) goes to stdout, one line per
- * event. Several events run in one warm execution environment. Exit status 1 when any invocation failed.
+ * event. Several events run in one warm execution environment. Exit status 1 when any invocation failed,
+ * 2 for a usage error, an event file that cannot be read or a template error.
  */
-final class InvokeCommand {
-    private InvokeCommand() {
-    }
+@Command(name = "invoke", sortOptions = false,
+        description = {"Runs a function of the template once per event under the Lambda Java runtime, in one warm "
+                + "JVM: the Docker-free counterpart of sam local invoke.",
+                "Logs go to stderr, each result to stdout. Exit status 1 when an invocation failed."})
+final class InvokeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        String functionName = null;
-        List<Path> events = new ArrayList<>();
-        Path envVars = null;
-        Path templatePath = Path.of("template.yaml");
-        String region = "us-east-1";
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("-")) {
-                if (functionName != null) {
-                    err.println("invoke: only one function, got " + functionName + " and " + arg);
-                    return 2;
-                }
-                functionName = arg;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                err.println("invoke: " + arg + " needs a value");
-                return 2;
-            }
-            String value = args[++i];
-            switch (arg) {
-                case "-e", "--event" -> events.add(Path.of(value));
-                case "--env-vars", "-n" -> envVars = Path.of(value);
-                case "--template", "-t" -> templatePath = Path.of(value);
-                case "--region" -> region = value;
-                default -> {
-                    err.println("invoke: unknown option " + arg);
-                    return 2;
-                }
-            }
-        }
-        if (functionName == null || events.isEmpty()) {
-            err.println("usage: invoke FUNCTION -e EVENT.json [-e EVENT2.json ...] [--env-vars ENV.json] "
-                    + "[--template template.yaml]");
-            return 2;
-        }
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Parameters(index = "0", paramLabel = "FUNCTION", description = "Logical id, FunctionName or ARN of the "
+            + "function.")
+    private String functionName;
+
+    @Option(names = {"-e", "--event"}, paramLabel = "EVENT.json", required = true, description = "Event to invoke "
+            + "the function with (repeatable: one invocation each, in order).")
+    private List<Path> events = new ArrayList<>();
+
+    @Option(names = {"-n", "--env-vars"}, paramLabel = "ENV.json", description = "Environment overrides per "
+            + "function, as sam local invoke --env-vars reads them.")
+    private Path envVars;
+
+    @Option(names = {"-t", "--template"}, paramLabel = "FILE", description = "SAM template (default: "
+            + "${DEFAULT-VALUE}).")
+    private Path templatePath = Path.of("template.yaml");
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Region of the function's ARN and "
+            + "environment (default: ${DEFAULT-VALUE}).")
+    private String region = "us-east-1";
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         List<byte[]> payloads = new ArrayList<>();
         for (Path event : events) {
             try {
                 payloads.add(Files.readAllBytes(event));
             } catch (IOException e) {
-                err.println("invoke: cannot read event " + event + ": " + e.getMessage());
-                return 2;
+                return usage(err, "cannot read event " + event + ": " + FileErrors.reason(e));
             }
         }
         LocalFunctions functions;
         FunctionDefinition function;
         try {
             EnvVarsFile env = envVars == null ? EnvVarsFile.empty() : EnvVarsFile.read(envVars);
-            if (!Files.isRegularFile(templatePath)) {
-                err.println("invoke: no template at " + templatePath.toAbsolutePath()
-                        + "; run from the project root or pass --template");
-                return 2;
-            }
             SamTemplate template = SamTemplate.read(templatePath, region, Map.of());
             functions = LocalFunctions.builder(template).envVars(env).region(region)
                     .logs((f, line) -> err.println(line)).build();
             function = functions.resolve(functionName);
         } catch (TemplateException e) {
-            err.println("invoke: " + e.getMessage());
-            return 2;
+            return usage(err, e.getMessage() + (Files.exists(templatePath) ? ""
+                    : "; run from the project root or pass --template"));
         }
         boolean failed = false;
         try (functions) {
@@ -96,8 +92,7 @@ final class InvokeCommand {
                 try {
                     result = functions.invoke(function.logicalId(), payloads.get(i));
                 } catch (TemplateException e) {
-                    err.println("invoke: " + e.getMessage());
-                    return 2;
+                    return usage(err, e.getMessage());
                 }
                 err.println("END RequestId: " + result.requestId());
                 err.println("REPORT RequestId: " + result.requestId()
@@ -117,7 +112,12 @@ final class InvokeCommand {
                 out.flush();
             }
         }
-        return failed ? 1 : 0;
+        return failed ? Main.FAILED : 0;
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println("invoke: " + message);
+        return Main.USAGE;
     }
 
     private static String millis(Duration d) {

@@ -1,6 +1,7 @@
 package dev.rotation.local;
 
 import dev.rotation.local.lambda.EnvVarsFile;
+import dev.rotation.local.lambda.FileErrors;
 import dev.rotation.local.lambda.FunctionDefinition;
 import dev.rotation.local.lambda.InvocationResult;
 import dev.rotation.local.lambda.LambdaRotationInvoker;
@@ -10,12 +11,22 @@ import dev.rotation.local.lambda.TemplateException;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationStep;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code serve}: runs the local Secrets Manager until SIGTERM or Ctrl-C, printing the endpoint URL
@@ -26,88 +37,86 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --allow-remote} is given, and then a warning says that every secret is served, unauthenticated,
  * to the network. {@code --allowed-host NAME} adds a name the Host header may carry.
  */
-final class ServeCommand {
-    private ServeCommand() {
-    }
+@Command(name = "serve", sortOptions = false,
+        description = {"The local Secrets Manager (AWS JSON 1.1, as the SDKs and the AWS CLI speak it) until "
+                + "SIGTERM or Ctrl-C; it prints its endpoint when ready. RotateSecret runs the template's functions.",
+                "Loopback only unless --allow-remote, which serves every secret, unauthenticated, to the network."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-    static int run(String[] args) {
-        LocalSecretsManager.Builder builder = LocalSecretsManager.builder();
-        Path templatePath = null;
-        boolean useTemplate = true;
-        Path envVarsPath = null;
-        Duration idleTimeout = LocalFunctions.DEFAULT_IDLE_TIMEOUT;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--no-template")) {
-                useTemplate = false;
-                continue;
-            }
-            if (option.equals("--allow-remote")) {
-                builder.allowRemote(true);
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                System.err.println("serve: " + option + " needs a value");
-                return 2;
-            }
-            String value = args[++i];
-            switch (option) {
-                case "--host" -> builder.host(value);
-                case "--port" -> {
-                    try {
-                        builder.port(Integer.parseInt(value));
-                    } catch (IllegalArgumentException e) {
-                        System.err.println("serve: --port must be a number from 0 to 65535, got " + value);
-                        return 2;
-                    }
-                }
-                case "--allowed-host" -> {
-                    try {
-                        builder.allowedHost(value);
-                    } catch (IllegalArgumentException e) {
-                        System.err.println("serve: --allowed-host: " + e.getMessage());
-                        return 2;
-                    }
-                }
-                case "--data-dir" -> builder.dataDir(Path.of(value));
-                case "--template" -> templatePath = Path.of(value);
-                case "--env-vars" -> envVarsPath = Path.of(value);
-                case "--idle-timeout" -> {
-                    try {
-                        idleTimeout = Duration.ofSeconds(Long.parseLong(value));
-                        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-                            throw new NumberFormatException();
-                        }
-                    } catch (NumberFormatException e) {
-                        System.err.println("serve: --idle-timeout must be a positive number of seconds, got " + value);
-                        return 2;
-                    }
-                }
-                default -> {
-                    System.err.println("serve: unknown option " + option);
-                    return 2;
-                }
-            }
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    private String host = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on, 0 for any free one "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int port = 4566;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the secrets here, encrypted, across "
+            + "restarts (default: in memory).")
+    private Path dataDir;
+
+    @Option(names = "--template", paramLabel = "FILE", description = "SAM template whose functions RotateSecret "
+            + "runs (default: ./template.yaml if it exists).")
+    private Path template;
+
+    @Option(names = "--no-template", description = "Run no functions, even if ./template.yaml exists.")
+    private boolean noTemplate;
+
+    @Option(names = "--env-vars", paramLabel = "FILE", description = "Environment overrides per function, as "
+            + "sam local invoke --env-vars reads them.")
+    private Path envVars;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Keep a function's warm JVM this "
+            + "long after its last invocation (default: ${DEFAULT-VALUE}).")
+    private long idleTimeoutSeconds = LocalFunctions.DEFAULT_IDLE_TIMEOUT.toSeconds();
+
+    @Option(names = "--allow-remote", description = "Allow a --host that is not a loopback address.")
+    private boolean allowRemote;
+
+    @Option(names = "--allowed-host", paramLabel = "NAME", description = "Another name the Host header may carry "
+            + "(repeatable).")
+    private List<String> allowedHosts = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (idleTimeoutSeconds <= 0) {
+            return usage(err, "--idle-timeout must be a positive number of seconds, got " + idleTimeoutSeconds);
         }
-        if (templatePath == null && useTemplate && Files.isRegularFile(Path.of("template.yaml"))) {
+        LocalSecretsManager.Builder builder = LocalSecretsManager.builder().host(host).allowRemote(allowRemote);
+        try {
+            builder.port(port);
+            allowedHosts.forEach(builder::allowedHost);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        if (dataDir != null) {
+            builder.dataDir(dataDir);
+        }
+        Path templatePath = template;
+        if (templatePath == null && !noTemplate && Files.isRegularFile(Path.of("template.yaml"))) {
             templatePath = Path.of("template.yaml");
         }
-        SamTemplate template = null;
-        EnvVarsFile envVars = EnvVarsFile.empty();
+        SamTemplate samTemplate = null;
+        EnvVarsFile env = EnvVarsFile.empty();
         try {
-            if (templatePath != null && useTemplate) {
-                template = SamTemplate.read(templatePath, "us-east-1", Map.of());
+            if (templatePath != null && !noTemplate) {
+                samTemplate = SamTemplate.read(templatePath, "us-east-1", Map.of());
             }
-            if (envVarsPath != null) {
-                envVars = EnvVarsFile.read(envVarsPath);
+            if (envVars != null) {
+                env = EnvVarsFile.read(envVars);
             }
         } catch (TemplateException e) {
-            System.err.println("serve: " + e.getMessage());
-            return 2;
+            return usage(err, e.getMessage());
         }
         // The functions need the endpoint, known only once the server listens (the port may be 0).
         AtomicReference<RotationInvoker> functionsInvoker = new AtomicReference<>();
-        if (template != null) {
+        if (samTemplate != null) {
             builder.rotationInvoker((arn, step) -> {
                 RotationInvoker invoker = functionsInvoker.get();
                 if (invoker == null) {
@@ -120,16 +129,23 @@ final class ServeCommand {
         try {
             server = builder.build();
         } catch (IllegalArgumentException e) {
-            System.err.println("serve: " + e.getMessage());
-            return 2;
+            return usage(err, e.getMessage());
+        } catch (UncheckedIOException e) {
+            return failed(err, e);
         }
-        server.start();
+        try {
+            server.start();
+        } catch (UncheckedIOException e) {
+            server.close();
+            return failed(err, e);
+        }
         LocalFunctions functions = null;
-        if (template != null) {
-            functions = LocalFunctions.builder(template).envVars(envVars).idleTimeout(idleTimeout)
+        if (samTemplate != null) {
+            functions = LocalFunctions.builder(samTemplate).envVars(env)
+                    .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
                     .region(server.region())
                     .environmentOverrides(Map.of("SECRETS_MANAGER_ENDPOINT", server.endpoint().toString()))
-                    .logs((f, line) -> System.err.println("[" + f.functionName() + "] " + line))
+                    .logs((f, line) -> err.println("[" + f.functionName() + "] " + line))
                     .build();
             functionsInvoker.set(new LambdaRotationInvoker(functions, new LambdaRotationInvoker.Listener() {
                 @Override
@@ -139,7 +155,7 @@ final class ServeCommand {
                 @Override
                 public void finished(FunctionDefinition function, RotationStep step, InvocationResult result) {
                     // Lambda's REPORT line, so cold and warm invocations can be told apart.
-                    System.err.println("[" + function.functionName() + "] REPORT RequestId: " + result.requestId()
+                    err.println("[" + function.functionName() + "] REPORT RequestId: " + result.requestId()
                             + " Step: " + step.step()
                             + result.initDuration().map(d -> " Init Duration: " + d.toMillis() + " ms").orElse("")
                             + " Duration: " + result.duration().toMillis() + " ms"
@@ -157,19 +173,34 @@ final class ServeCommand {
             stopped.countDown();
         }, "secretsmanager-shutdown"));
         // The endpoint line comes first: scripts and tests read it as the ready signal.
-        System.out.println("Secrets Manager listening on " + server.endpoint());
-        if (template != null) {
-            template.functions().values().forEach(f -> System.out.println("Rotation function "
-                    + f.arn(server.region()) + " -> " + f.handler()));
+        out.println("Secrets Manager listening on " + server.endpoint());
+        if (samTemplate != null) {
+            SamTemplate t = samTemplate;
+            t.functions().values().forEach(f -> out.println("Rotation function " + f.arn(server.region()) + " -> "
+                    + f.handler()));
         } else {
-            System.out.println("No template: RotateSecret has no functions to run (pass --template template.yaml)");
+            out.println("No template: RotateSecret has no functions to run (pass --template template.yaml)");
         }
-        System.out.flush();
+        out.flush();
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println("serve: " + message);
+        return Main.USAGE;
+    }
+
+    /** The server could not listen or open its data directory: the message names what, the cause why. */
+    private static int failed(PrintWriter err, UncheckedIOException e) {
+        IOException cause = e.getCause();
+        String reason = FileErrors.reason(cause);
+        String message = e.getMessage().endsWith(reason) ? e.getMessage() : e.getMessage() + ": " + reason;
+        err.println("serve: " + Character.toLowerCase(message.charAt(0)) + message.substring(1));
+        return Main.FAILED;
     }
 }
