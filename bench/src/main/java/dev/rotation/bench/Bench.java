@@ -1,6 +1,7 @@
 package dev.rotation.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotation.local.lambda.RuntimeApiServer;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationOutcome;
@@ -203,11 +204,11 @@ public final class Bench {
                         if (step.step().equals(RotationStep.CREATE_SECRET)) {
                             rotationStart[0] = start;
                         }
-                        RuntimeApi.Result result = call(p, step);
+                        RuntimeApiServer.Answer result = call(p, step);
                         if (measured) {
-                            r.warmStep.get(step.step()).add(ms(result.completedNanos() - start));
+                            r.warmStep.get(step.step()).add(ms(result.receivedNanos() - start));
                             if (step.step().equals(RotationStep.FINISH_SECRET)) {
-                                r.warmRotation.add(ms(result.completedNanos() - rotationStart[0]));
+                                r.warmRotation.add(ms(result.receivedNanos() - rotationStart[0]));
                             }
                         }
                     });
@@ -266,8 +267,8 @@ public final class Bench {
             router.route(arn, step -> {
                 if (step.step().equals(RotationStep.CREATE_SECRET)) {
                     process[0] = launch(function, env, "cold-" + run, List.of());
-                    RuntimeApi.Result result = call(process[0], step);
-                    r.javaCold.add(ms(result.completedNanos() - process[0].launchedNanos()));
+                    RuntimeApiServer.Answer result = call(process[0], step);
+                    r.javaCold.add(ms(result.receivedNanos() - process[0].launchedNanos()));
                     r.javaInit.add(ms(process[0].initNanos()));
                 } else {
                     call(process[0], step);
@@ -294,7 +295,7 @@ public final class Bench {
             router.route(arn, step -> {
                 if (step.step().equals(RotationStep.CREATE_SECRET)) {
                     process[0] = launch(function, snapEnv, "snapstart-" + run, List.of());
-                    RuntimeApi.Result result = call(process[0], step);
+                    RuntimeApiServer.Answer result = call(process[0], step);
                     if (process[0].snapshotNanos() < 0) {
                         throw new IllegalStateException("the runtime never asked to be restored (restore/next)");
                     }
@@ -442,10 +443,10 @@ public final class Bench {
                 work.resolve("logs/" + function.name() + "-" + label + ".log"), all);
     }
 
-    private static RuntimeApi.Result call(FunctionProcess process, RotationStep step) {
-        RuntimeApi.Result result = process.invoke(event(step));
-        if (result.failed()) {
-            throw new IllegalStateException(step.step() + " failed in the function: " + result.error());
+    private static RuntimeApiServer.Answer call(FunctionProcess process, RotationStep step) {
+        RuntimeApiServer.Answer result = process.invoke(event(step));
+        if (!result.success()) {
+            throw new IllegalStateException(step.step() + " failed in the function: " + result.bodyText());
         }
         return result;
     }

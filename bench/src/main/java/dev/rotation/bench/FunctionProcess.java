@@ -1,13 +1,16 @@
 package dev.rotation.bench;
 
 import dev.rotation.local.lambda.LambdaLaunch;
+import dev.rotation.local.lambda.RuntimeApiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +26,14 @@ import java.util.concurrent.TimeoutException;
  * can fetch it), which makes a real cold start a little slower.
  */
 final class FunctionProcess implements AutoCloseable {
-    private final RuntimeApi api;
+    private final RuntimeApiServer api;
+    private final String functionArn;
     private final Process process;
     private final long launchedNanos;
 
-    private FunctionProcess(RuntimeApi api, Process process, long launchedNanos) {
+    private FunctionProcess(RuntimeApiServer api, String functionArn, Process process, long launchedNanos) {
         this.api = api;
+        this.functionArn = functionArn;
         this.process = process;
         this.launchedNanos = launchedNanos;
     }
@@ -45,7 +50,8 @@ final class FunctionProcess implements AutoCloseable {
 
     private static FunctionProcess launch(Functions.Function function, Map<String, String> environment,
             Path runtimeLib, Path log, List<String> extraJvmOptions, List<String> classDataSharing) {
-        RuntimeApi api = new RuntimeApi("arn:aws:lambda:us-east-1:123456789012:function:" + function.name());
+        RuntimeApiServer api = new RuntimeApiServer();
+        String functionArn = "arn:aws:lambda:us-east-1:123456789012:function:" + function.name();
         List<String> command = jvm(function);
         command.addAll(classDataSharing);
         // The runtime client otherwise extracts its JNI library to the fixed /tmp/.libaws-lambda-jni.so
@@ -69,7 +75,7 @@ final class FunctionProcess implements AutoCloseable {
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long launched = System.nanoTime();
         try {
-            return new FunctionProcess(api, builder.start(), launched);
+            return new FunctionProcess(api, functionArn, builder.start(), launched);
         } catch (IOException e) {
             api.close();
             throw new UncheckedIOException(e);
@@ -127,9 +133,9 @@ final class FunctionProcess implements AutoCloseable {
         Path log = logs.resolve("runtime-training.log");
         try (FunctionProcess process = launch(training, Map.of(), runtimeLib, log,
                 List.of("-XX:ArchiveClassesAtExit=" + archive), List.of("-Xshare:auto"))) {
-            RuntimeApi.Result result = process.invoke("{}");
-            if (result.failed()) {
-                throw new IllegalStateException("the training function failed: " + result.error() + "; see " + log);
+            RuntimeApiServer.Answer result = process.invoke("{}");
+            if (!result.success()) {
+                throw new IllegalStateException("the training function failed: " + result.bodyText() + "; see " + log);
             }
         }
         // close() stopped the JVM with SIGTERM; the archive is written on the way out.
@@ -188,11 +194,17 @@ final class FunctionProcess implements AutoCloseable {
     }
 
     /** Sends one event and waits for the function's answer. */
-    RuntimeApi.Result invoke(String eventJson) {
-        var result = api.invoke(eventJson);
+    RuntimeApiServer.Answer invoke(String eventJson) {
+        var result = api.submit(new RuntimeApiServer.Invocation(UUID.randomUUID().toString(),
+                eventJson.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis() + 30_000, functionArn,
+                "Root=1-00000000-000000000000000000000000;Sampled=0"));
         try {
             // A JVM that cannot start (a bad option, say) fails the run at once, not after the timeout.
-            CompletableFuture.anyOf(result, process.onExit()).get(60, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(result, api.initError(), process.onExit()).get(60, TimeUnit.SECONDS);
+            if (!result.isDone() && api.initError().isDone()) {
+                throw new IllegalStateException("the function's initialisation failed (pid " + process.pid() + "): "
+                        + api.initError().join().bodyText() + "; see its log");
+            }
             if (!result.isDone()) {
                 throw new IllegalStateException("the function's JVM exited with status " + process.exitValue()
                         + " before answering (pid " + process.pid() + "); see its log");
@@ -208,17 +220,17 @@ final class FunctionProcess implements AutoCloseable {
 
     /** Nanoseconds from launch to the runtime's first request for an event (Lambda's Init Duration). */
     long initNanos() {
-        return api.firstNext().getNow(launchedNanos) - launchedNanos;
+        return api.firstPoll().getNow(launchedNanos) - launchedNanos;
     }
 
     /** Nanoseconds from launch to the snapshot point (SnapStart emulation), or -1 if there was none. */
     long snapshotNanos() {
-        return api.restoreNext().isDone() ? api.restoreNext().join() - launchedNanos : -1;
+        return api.restorePoll().isDone() ? api.restorePoll().join() - launchedNanos : -1;
     }
 
     /** Nanoseconds from the snapshot point to the end of an invocation (SnapStart emulation). */
-    long afterRestoreNanos(RuntimeApi.Result result) {
-        return result.completedNanos() - api.restoreNext().join();
+    long afterRestoreNanos(RuntimeApiServer.Answer result) {
+        return result.receivedNanos() - api.restorePoll().join();
     }
 
     /** Peak resident set size of the JVM so far (VmHWM), in kB; -1 if unknown. */
