@@ -1,6 +1,6 @@
 package dev.rotation.mysql;
 
-import dev.rotation.shared.contract.DeploymentJarFootprintContract;
+import dev.rotation.testkit.contract.DeploymentJarFootprintContract;
 import java.nio.file.Path;
 import java.util.List;
 

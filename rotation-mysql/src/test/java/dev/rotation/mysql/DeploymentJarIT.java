@@ -1,6 +1,6 @@
 package dev.rotation.mysql;
 
-import dev.rotation.shared.contract.DeploymentJarContract;
+import dev.rotation.testkit.contract.DeploymentJarContract;
 import java.nio.file.Path;
 
 /** The shaded jar SAM deploys holds Connector/J and no other driver. */

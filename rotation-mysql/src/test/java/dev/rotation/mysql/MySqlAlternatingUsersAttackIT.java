@@ -1,7 +1,7 @@
 package dev.rotation.mysql;
 
-import dev.rotation.shared.contract.alternating.AlternatingUsersAttackContract;
-import dev.rotation.shared.contract.alternating.AlternatingUsersTarget;
+import dev.rotation.testkit.contract.alternating.AlternatingUsersAttackContract;
+import dev.rotation.testkit.contract.alternating.AlternatingUsersTarget;
 
 class MySqlAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
     @Override

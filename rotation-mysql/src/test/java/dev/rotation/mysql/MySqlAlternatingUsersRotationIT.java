@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.secret.DatabaseSecret;
-import dev.rotation.shared.contract.alternating.AlternatingUsersRotationContract;
-import dev.rotation.shared.contract.alternating.AlternatingUsersTarget;
+import dev.rotation.testkit.contract.alternating.AlternatingUsersRotationContract;
+import dev.rotation.testkit.contract.alternating.AlternatingUsersTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -6,7 +6,7 @@ import dev.rotation.shared.AlternatingUsersRotationHandler;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.shared.AlternateUsername;
-import dev.rotation.shared.contract.alternating.AlternatingUsersTarget;
+import dev.rotation.testkit.contract.alternating.AlternatingUsersTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

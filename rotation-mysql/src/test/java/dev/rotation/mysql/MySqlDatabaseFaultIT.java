@@ -1,7 +1,7 @@
 package dev.rotation.mysql;
 
-import dev.rotation.shared.faults.DatabaseFaultContract;
-import dev.rotation.shared.faults.FaultTarget;
+import dev.rotation.testkit.faults.DatabaseFaultContract;
+import dev.rotation.testkit.faults.FaultTarget;
 
 class MySqlDatabaseFaultIT extends DatabaseFaultContract {
     @Override

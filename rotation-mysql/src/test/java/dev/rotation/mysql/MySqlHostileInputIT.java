@@ -1,7 +1,7 @@
 package dev.rotation.mysql;
 
-import dev.rotation.shared.faults.FaultTarget;
-import dev.rotation.shared.faults.HostileInputContract;
+import dev.rotation.testkit.faults.FaultTarget;
+import dev.rotation.testkit.faults.HostileInputContract;
 
 class MySqlHostileInputIT extends HostileInputContract {
     @Override

@@ -1,7 +1,7 @@
 package dev.rotation.mysql;
 
-import dev.rotation.shared.faults.FaultTarget;
-import dev.rotation.shared.faults.NetworkFaultContract;
+import dev.rotation.testkit.faults.FaultTarget;
+import dev.rotation.testkit.faults.NetworkFaultContract;
 
 class MySqlNetworkFaultIT extends NetworkFaultContract {
     @Override

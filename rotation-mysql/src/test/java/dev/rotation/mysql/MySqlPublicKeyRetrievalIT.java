@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.shared.ConnectionSettings;
-import dev.rotation.shared.attacks.FakeMySqlServer;
-import dev.rotation.shared.contract.LocalRotationWorld;
-import dev.rotation.shared.contract.TestJson;
+import dev.rotation.testkit.attacks.FakeMySqlServer;
+import dev.rotation.testkit.contract.LocalRotationWorld;
+import dev.rotation.testkit.contract.TestJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

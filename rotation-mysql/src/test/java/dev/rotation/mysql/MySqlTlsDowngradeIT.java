@@ -1,9 +1,9 @@
 package dev.rotation.mysql;
 
-import dev.rotation.shared.attacks.FakeMySqlServer;
-import dev.rotation.shared.attacks.FakeServer;
-import dev.rotation.shared.attacks.TlsDowngradeContract;
-import dev.rotation.shared.contract.RotationTarget;
+import dev.rotation.testkit.attacks.FakeMySqlServer;
+import dev.rotation.testkit.attacks.FakeServer;
+import dev.rotation.testkit.attacks.TlsDowngradeContract;
+import dev.rotation.testkit.contract.RotationTarget;
 
 class MySqlTlsDowngradeIT extends TlsDowngradeContract {
     @Override

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.shared.AlternateUsername;
-import dev.rotation.shared.contract.alternating.AlternatingUsersTarget;
+import dev.rotation.testkit.contract.alternating.AlternatingUsersTarget;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

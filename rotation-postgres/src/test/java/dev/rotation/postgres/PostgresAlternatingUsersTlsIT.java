@@ -1,7 +1,7 @@
 package dev.rotation.postgres;
 
-import dev.rotation.shared.faults.AlternatingUsersTlsContract;
-import dev.rotation.shared.faults.FaultTarget;
+import dev.rotation.testkit.faults.AlternatingUsersTlsContract;
+import dev.rotation.testkit.faults.FaultTarget;
 
 class PostgresAlternatingUsersTlsIT extends AlternatingUsersTlsContract {
     @Override

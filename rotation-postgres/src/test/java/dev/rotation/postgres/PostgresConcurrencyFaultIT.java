@@ -1,7 +1,7 @@
 package dev.rotation.postgres;
 
-import dev.rotation.shared.faults.ConcurrencyContract;
-import dev.rotation.shared.faults.FaultTarget;
+import dev.rotation.testkit.faults.ConcurrencyContract;
+import dev.rotation.testkit.faults.FaultTarget;
 
 class PostgresConcurrencyFaultIT extends ConcurrencyContract {
     @Override

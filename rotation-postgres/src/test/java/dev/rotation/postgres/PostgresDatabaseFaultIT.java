@@ -1,7 +1,7 @@
 package dev.rotation.postgres;
 
-import dev.rotation.shared.faults.DatabaseFaultContract;
-import dev.rotation.shared.faults.FaultTarget;
+import dev.rotation.testkit.faults.DatabaseFaultContract;
+import dev.rotation.testkit.faults.FaultTarget;
 
 class PostgresDatabaseFaultIT extends DatabaseFaultContract {
     @Override

@@ -1,7 +1,7 @@
 package dev.rotation.postgres;
 
-import dev.rotation.shared.faults.FaultConvergenceContract;
-import dev.rotation.shared.faults.FaultTarget;
+import dev.rotation.testkit.faults.FaultConvergenceContract;
+import dev.rotation.testkit.faults.FaultTarget;
 
 class PostgresFaultConvergenceIT extends FaultConvergenceContract {
     @Override

@@ -1,7 +1,7 @@
 package dev.rotation.postgres;
 
-import dev.rotation.shared.contract.RotationTarget;
-import dev.rotation.shared.contract.SecretHygieneContract;
+import dev.rotation.testkit.contract.RotationTarget;
+import dev.rotation.testkit.contract.SecretHygieneContract;
 
 class PostgresSecretHygieneIT extends SecretHygieneContract {
     @Override

@@ -1,9 +1,9 @@
 package dev.rotation.postgres;
 
-import dev.rotation.shared.attacks.FakePostgresServer;
-import dev.rotation.shared.attacks.FakeServer;
-import dev.rotation.shared.attacks.TlsDowngradeContract;
-import dev.rotation.shared.contract.RotationTarget;
+import dev.rotation.testkit.attacks.FakePostgresServer;
+import dev.rotation.testkit.attacks.FakeServer;
+import dev.rotation.testkit.attacks.TlsDowngradeContract;
+import dev.rotation.testkit.contract.RotationTarget;
 
 class PostgresTlsDowngradeIT extends TlsDowngradeContract {
     @Override
