@@ -210,7 +210,7 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
             "com.mysql.cj.jdbc.result.ResultSetFactory");
 
     /** The MySQL family; the reference functions' default exclusions. */
-    static final EngineDescription DESCRIPTION = new EngineDescription(Engine.MYSQL, "/@\"'\\", LOGIN_CLASSES);
+    static final EngineDescription DESCRIPTION = EngineDescription.of(Engine.MYSQL, "/@\"'\\", LOGIN_CLASSES);
 
     /**
      * The environment variable holding the longest user name the server accepts; MySQL 5.7+ and

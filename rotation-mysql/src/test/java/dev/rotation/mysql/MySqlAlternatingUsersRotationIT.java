@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.secret.DatabaseSecret;
-import dev.rotation.testkit.contract.alternating.AlternatingUsersRotationContract;
-import dev.rotation.testkit.contract.alternating.AlternatingUsersTarget;
+import dev.rotation.testkit.RotationWorld;
+import dev.rotation.testkit.Strategy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,18 +13,26 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alternating-users contract on the MySQL-compatible test server, and what only MySQL has: the
- * same user on several hosts, WITH GRANT OPTION and TLS requirements, carried through real rotations.
+ * What only MySQL has, carried through real alternating-users rotations (the test kit's contract runs
+ * the rest): the same user on several hosts, WITH GRANT OPTION and TLS requirements.
  */
-class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
-    private final MySqlAlternatingUsersTarget target = new MySqlAlternatingUsersTarget();
+class MySqlAlternatingUsersRotationIT {
+    private final MySqlTarget target = new MySqlTarget();
+    private RotationWorld world;
 
-    @Override
-    protected AlternatingUsersTarget target() {
-        return target;
+    @BeforeEach
+    void startWorld() {
+        world = RotationWorld.builder(target).strategy(Strategy.ALTERNATING_USERS).build();
+    }
+
+    @AfterEach
+    void closeWorld() {
+        world.close();
     }
 
     private List<String> showGrants(String user, String host) {
@@ -56,9 +64,9 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
     @Test
     void rotation_carriesGrantOptionAndTlsRequirementOnEveryHost_andTakesThemAwayAgain() {
         TestDatabase db = target.database();
-        String arn = newApplicationSecret("tls");
-        String base = currentSecret(arn).username();
-        String grantDb = MySqlAlternatingUsersTarget.grantDatabase(databaseName());
+        String arn = world.newApplicationSecret("tls");
+        String base = world.current(arn).username();
+        String grantDb = MySqlTarget.grantDatabase(world.dbName);
         // TCP logins from 127.0.0.1 use the '%' account; the 'localhost' one (socket only) may require TLS
         // without stopping this test's plaintext rotations.
         try (Connection c = db.admin();
@@ -69,25 +77,25 @@ class MySqlAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        MySqlAlternatingUsersTarget.admin(db,
+        MySqlTarget.admin(db,
                 "GRANT SELECT ON " + grantDb + ".* TO " + MySqlEngine.account(base, "localhost"),
                 "GRANT SELECT ON " + grantDb + ".* TO " + MySqlEngine.account(base, "%") + " WITH GRANT OPTION");
 
-        rotate(arn);
+        world.rotateSuccessfully(arn);
 
-        DatabaseSecret clone = currentSecret(arn);
+        DatabaseSecret clone = world.current(arn);
         assertThat(clone.username()).isEqualTo(base + "_clone");
         assertThat(hosts(clone.username())).containsExactlyInAnyOrder("%", "localhost");
         assertThat(showCreateUser(clone.username(), "localhost")).contains("REQUIRE SSL");
         assertThat(showCreateUser(clone.username(), "%")).doesNotContain("REQUIRE SSL");
         assertThat(showGrants(clone.username(), "%")).anyMatch(line -> line.contains("WITH GRANT OPTION"));
 
-        MySqlAlternatingUsersTarget.admin(db,
+        MySqlTarget.admin(db,
                 "REVOKE GRANT OPTION ON " + grantDb + ".* FROM " + MySqlEngine.account(clone.username(), "%"),
                 "ALTER USER " + MySqlEngine.account(clone.username(), "localhost") + " REQUIRE NONE");
-        rotate(arn);
+        world.rotateSuccessfully(arn);
 
-        assertThat(currentSecret(arn).username()).isEqualTo(base);
+        assertThat(world.current(arn).username()).isEqualTo(base);
         assertThat(showGrants(base, "%")).noneMatch(line -> line.contains("WITH GRANT OPTION"));
         assertThat(showCreateUser(base, "localhost")).doesNotContain("REQUIRE SSL");
     }

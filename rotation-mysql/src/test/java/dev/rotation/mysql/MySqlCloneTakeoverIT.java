@@ -2,11 +2,13 @@ package dev.rotation.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotation.testkit.Strategy;
+import dev.rotation.testkit.RotationWorld;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
-import dev.rotation.testkit.contract.LocalRotationWorld;
-import dev.rotation.testkit.contract.TestJson;
+
+import dev.rotation.testkit.TestJson;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ class MySqlCloneTakeoverIT {
     private final List<String> roles = new ArrayList<>();
     private String victimDb;
     private String attackerDb;
-    private AttackWorld world;
+    private RotationWorld world;
     private String master;
     private String masterArn;
 
@@ -50,11 +52,11 @@ class MySqlCloneTakeoverIT {
 
     @BeforeEach
     void startWorld() {
-        world = AttackWorld.alternatingUsers();
-        master = LocalRotationWorld.unique("master");
-        String password = LocalRotationWorld.newPassword();
+        world = RotationWorld.builder(new MySqlTarget()).strategy(Strategy.ALTERNATING_USERS).maxRotationAttempts(1).build();
+        master = RotationWorld.unique("master");
+        String password = RotationWorld.randomPassword();
         users.add(master);
-        MySqlAlternatingUsersTarget.createMaster(db, master, password);
+        db.createMaster(null, master, password, null);
         masterArn = world.createSecret(TestJson.object().put("engine", db.engine()).put("ssl", false).put("host", db.host())
                 .put("port", db.port()).put("username", master).put("password", password).write());
     }
@@ -63,13 +65,13 @@ class MySqlCloneTakeoverIT {
     void cleanUp() {
         world.close();
         for (String role : roles) {
-            MySqlAlternatingUsersTarget.admin(db, "DROP ROLE IF EXISTS " + MySqlEngine.quote(role));
+            MySqlTarget.admin(db, "DROP ROLE IF EXISTS " + MySqlEngine.quote(role));
         }
         roles.clear();
         try (Connection c = db.admin()) {
             for (String user : users) {
                 for (String host : MySqlEngine.hosts(c, user)) {
-                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlEngine.account(user, host));
+                    MySqlTarget.admin(db, "DROP USER " + MySqlEngine.account(user, host));
                 }
             }
         } catch (SQLException e) {
@@ -80,7 +82,7 @@ class MySqlCloneTakeoverIT {
 
     /** An existing user with its own database: what the attacker wants to take over. */
     private String victim(String password) {
-        String victim = LocalRotationWorld.unique("victim");
+        String victim = RotationWorld.unique("victim");
         users.add(victim);
         db.createAppUser(victimDb, victim, password);
         return victim;
@@ -132,9 +134,9 @@ class MySqlCloneTakeoverIT {
 
     @Test
     void setSecret_whenTheOtherUserHoldsADatabaseTheCurrentOneHasNothingOn_refusesAndVictimStillLogsIn() {
-        String victimPassword = LocalRotationWorld.newPassword();
+        String victimPassword = RotationWorld.randomPassword();
         String victim = victim(victimPassword);
-        String attackerPassword = LocalRotationWorld.newPassword();
+        String attackerPassword = RotationWorld.randomPassword();
         String attacker = attacker(victim, attackerPassword);
 
         assertRefused(attacker, attackerPassword, victim, "holds privileges on");
@@ -144,7 +146,7 @@ class MySqlCloneTakeoverIT {
 
     @Test
     void setSecret_whenTheOtherUserIsTheMaster_refuses() {
-        String attackerPassword = LocalRotationWorld.newPassword();
+        String attackerPassword = RotationWorld.randomPassword();
         String attacker = attacker(master, attackerPassword);
 
         assertRefused(attacker, attackerPassword, master, "master user");
@@ -152,14 +154,14 @@ class MySqlCloneTakeoverIT {
 
     @Test
     void setSecret_whenTheOtherUserHoldsCreateUser_refusesEvenIfTheCurrentOneHoldsSomethingGlobal() {
-        String victimPassword = LocalRotationWorld.newPassword();
+        String victimPassword = RotationWorld.randomPassword();
         String victim = victim(victimPassword);
-        String attackerPassword = LocalRotationWorld.newPassword();
+        String attackerPassword = RotationWorld.randomPassword();
         String attacker = attacker(victim, attackerPassword);
-        MySqlAlternatingUsersTarget.admin(db,
+        MySqlTarget.admin(db,
                 "GRANT SELECT, CREATE USER ON *.* TO " + MySqlEngine.account(victim, "%"),
                 "GRANT SELECT ON *.* TO " + MySqlEngine.account(attacker, "%"),
-                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
+                "GRANT ALL PRIVILEGES ON " + MySqlTarget.grantDatabase(victimDb) + ".* TO "
                         + MySqlEngine.account(attacker, "%"));
 
         assertRefused(attacker, attackerPassword, victim, "CREATE USER");
@@ -169,16 +171,16 @@ class MySqlCloneTakeoverIT {
 
     @Test
     void setSecret_whenTheOtherUserHoldsARoleTheCurrentOneDoesNot_refuses() {
-        String victimPassword = LocalRotationWorld.newPassword();
+        String victimPassword = RotationWorld.randomPassword();
         String victim = victim(victimPassword);
-        String attackerPassword = LocalRotationWorld.newPassword();
+        String attackerPassword = RotationWorld.randomPassword();
         String attacker = attacker(victim, attackerPassword);
-        String role = LocalRotationWorld.unique("role");
+        String role = RotationWorld.unique("role");
         roles.add(role);
-        MySqlAlternatingUsersTarget.admin(db,
+        MySqlTarget.admin(db,
                 "CREATE ROLE " + MySqlEngine.quote(role),
                 "GRANT " + MySqlEngine.quote(role) + " TO " + MySqlEngine.account(victim, "%"),
-                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
+                "GRANT ALL PRIVILEGES ON " + MySqlTarget.grantDatabase(victimDb) + ".* TO "
                         + MySqlEngine.account(attacker, "%"));
 
         assertRefused(attacker, attackerPassword, victim, "role " + MySqlEngine.quote(role));
@@ -188,15 +190,15 @@ class MySqlCloneTakeoverIT {
 
     @Test
     void setSecret_whenTheOtherUserHasAnAccountOnAHostTheCurrentOneHasNot_refusesInsteadOfDroppingIt() {
-        String victimPassword = LocalRotationWorld.newPassword();
+        String victimPassword = RotationWorld.randomPassword();
         String victim = victim(victimPassword);
-        String attackerPassword = LocalRotationWorld.newPassword();
+        String attackerPassword = RotationWorld.randomPassword();
         String attacker = attacker(victim, attackerPassword);
-        MySqlAlternatingUsersTarget.admin(db,
+        MySqlTarget.admin(db,
                 "CREATE USER " + MySqlEngine.account(victim, "10.1.2.%") + " IDENTIFIED BY 'Other-Host-Passw0rd'",
-                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(victimDb) + ".* TO "
+                "GRANT ALL PRIVILEGES ON " + MySqlTarget.grantDatabase(victimDb) + ".* TO "
                         + MySqlEngine.account(attacker, "%"),
-                "GRANT ALL PRIVILEGES ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb) + ".* TO "
+                "GRANT ALL PRIVILEGES ON " + MySqlTarget.grantDatabase(attackerDb) + ".* TO "
                         + MySqlEngine.account(victim, "%"));
 
         assertRefused(attacker, attackerPassword, victim, "'10.1.2.%'");
@@ -223,28 +225,28 @@ class MySqlCloneTakeoverIT {
     }
 
     private String extraGrant(String privileges, String user) {
-        return "GRANT " + privileges + " ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb) + ".* TO "
+        return "GRANT " + privileges + " ON " + MySqlTarget.grantDatabase(attackerDb) + ".* TO "
                 + MySqlEngine.account(user, "%");
     }
 
     @Test
     void rotation_ofAManagedPair_copiesAnAddedGrant_syncsARevocationWithinAnObject_andRefusesAWholeObjectOne() {
-        String base = LocalRotationWorld.unique("pair");
+        String base = RotationWorld.unique("pair");
         String clone = base + "_clone";
-        String arn = rotatedPair(base, LocalRotationWorld.newPassword());
-        MySqlAlternatingUsersTarget.admin(db, extraGrant("SELECT, INSERT", clone));
+        String arn = rotatedPair(base, RotationWorld.randomPassword());
+        MySqlTarget.admin(db, extraGrant("SELECT, INSERT", clone));
         rotateSuccessfully(arn);
         assertThat(accounts(base).get("%")).as("the grant added to the current user was copied")
                 .anyMatch(line -> line.startsWith("GRANT SELECT, INSERT ON"));
 
-        MySqlAlternatingUsersTarget.admin(db, "REVOKE INSERT ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb)
+        MySqlTarget.admin(db, "REVOKE INSERT ON " + MySqlTarget.grantDatabase(attackerDb)
                 + ".* FROM " + MySqlEngine.account(base, "%"));
         rotateSuccessfully(arn);
         assertThat(accounts(clone).get("%")).as("the revocation within the object reached the other user")
                 .anyMatch(line -> line.startsWith("GRANT SELECT ON"))
                 .noneMatch(line -> line.contains("INSERT"));
 
-        MySqlAlternatingUsersTarget.admin(db, "REVOKE SELECT ON " + MySqlAlternatingUsersTarget.grantDatabase(attackerDb)
+        MySqlTarget.admin(db, "REVOKE SELECT ON " + MySqlTarget.grantDatabase(attackerDb)
                 + ".* FROM " + MySqlEngine.account(clone, "%"));
         Map<String, List<String>> before = accounts(base);
         RotationOutcome refused = world.rotate(arn);

@@ -33,7 +33,7 @@ class MySqlEngineTest {
 
     @Test
     void secretEngines_areTheMySqlFamily() {
-        assertThat(engine.description().family().secretValues()).containsExactlyInAnyOrder("mysql", "aurora-mysql", "mariadb", "aurora");
+        assertThat(engine.description().secretValues()).containsExactlyInAnyOrder("mysql", "aurora-mysql", "mariadb", "aurora");
     }
 
     @Test

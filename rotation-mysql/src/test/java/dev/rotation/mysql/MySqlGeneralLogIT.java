@@ -2,12 +2,14 @@ package dev.rotation.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotation.testkit.Strategy;
+import dev.rotation.testkit.RotationWorld;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.secret.DatabaseSecret;
-import dev.rotation.testkit.contract.LocalRotationWorld;
-import dev.rotation.testkit.contract.TestJson;
+
+import dev.rotation.testkit.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,7 +45,7 @@ class MySqlGeneralLogIT {
     void startServer() {
         db = TestDatabases.startMysql();
         dbName = db.createDatabase("genlog");
-        MySqlAlternatingUsersTarget.admin(db, "SET GLOBAL log_output = 'TABLE'", "SET GLOBAL general_log = ON");
+        MySqlTarget.admin(db, "SET GLOBAL log_output = 'TABLE'", "SET GLOBAL general_log = ON");
     }
 
     @AfterAll
@@ -91,10 +93,10 @@ class MySqlGeneralLogIT {
         assertThat(findings).as("what the general log kept").isEmpty();
     }
 
-    private DatabaseSecret rotateSuccessfully(AttackWorld world, String arn) {
+    private DatabaseSecret rotateSuccessfully(RotationWorld world, String arn) {
         RotationOutcome outcome = world.rotate(arn);
         assertThat(outcome.status()).as("reason: %s", outcome.reason()).isEqualTo(RotationOutcome.SUCCEEDED);
-        DatabaseSecret now = DatabaseSecret.parse(world.current(arn));
+        DatabaseSecret now = world.current(arn);
         passwords.add(now.password());
         assertThat(db.canLogin(dbName, now.username(), now.password())).as("the new password logs in").isTrue();
         return now;
@@ -107,23 +109,23 @@ class MySqlGeneralLogIT {
 
     @Test
     void rotations_neverSendAPasswordTheGeneralLogWouldKeep() {
-        String singlePassword = LocalRotationWorld.newPassword();
-        String single = LocalRotationWorld.unique("single");
+        String singlePassword = RotationWorld.randomPassword();
+        String single = RotationWorld.unique("single");
         passwords.add(singlePassword);
         db.createAppUser(dbName, single, singlePassword);
-        try (AttackWorld world = AttackWorld.singleUser()) {
+        try (RotationWorld world = RotationWorld.builder(new MySqlTarget()).maxRotationAttempts(1).build()) {
             rotateSuccessfully(world, world.createSecret(secret(single, singlePassword).write()));
         }
 
-        String master = LocalRotationWorld.unique("master");
-        String masterPassword = LocalRotationWorld.newPassword();
+        String master = RotationWorld.unique("master");
+        String masterPassword = RotationWorld.randomPassword();
         passwords.add(masterPassword);
-        MySqlAlternatingUsersTarget.createMaster(db, master, masterPassword);
-        String base = LocalRotationWorld.unique("pair");
-        String basePassword = LocalRotationWorld.newPassword();
+        db.createMaster(null, master, masterPassword, null);
+        String base = RotationWorld.unique("pair");
+        String basePassword = RotationWorld.randomPassword();
         passwords.add(basePassword);
         db.createAppUser(dbName, base, basePassword);
-        try (AttackWorld world = AttackWorld.alternatingUsers()) {
+        try (RotationWorld world = RotationWorld.builder(new MySqlTarget()).strategy(Strategy.ALTERNATING_USERS).maxRotationAttempts(1).build()) {
             String masterArn = world.createSecret(secret(master, masterPassword).write());
             String arn = world.createSecret(secret(base, basePassword).put("masterarn", masterArn).write());
             assertThat(rotateSuccessfully(world, arn).username()).isEqualTo(base + "_clone");

@@ -2,11 +2,11 @@ package dev.rotation.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotation.testkit.RotationWorld;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.shared.ConnectionSettings;
-import dev.rotation.testkit.attacks.FakeMySqlServer;
-import dev.rotation.testkit.contract.LocalRotationWorld;
-import dev.rotation.testkit.contract.TestJson;
+
+import dev.rotation.testkit.TestJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class MySqlPublicKeyRetrievalIT {
     private FakeMySqlServer fake;
-    private AttackWorld world;
+    private RotationWorld world;
 
     @BeforeEach
     void start() {
         fake = FakeMySqlServer.start();
-        world = AttackWorld.singleUser();
+        world = RotationWorld.builder(new MySqlTarget()).maxRotationAttempts(1).build();
     }
 
     @AfterEach
@@ -63,7 +63,7 @@ class MySqlPublicKeyRetrievalIT {
 
     @Test
     void rotation_withSslFalse_neverHandsThePasswordToAServerThatSendsItsOwnKey() {
-        String password = LocalRotationWorld.newPassword();
+        String password = RotationWorld.randomPassword();
 
         rotateAgainstTheFake(secretOnTheFakeServer(password).put("ssl", false).write(), password);
     }
@@ -71,7 +71,7 @@ class MySqlPublicKeyRetrievalIT {
     @Test
     void rotation_withoutSslKeyAndPlaintextFallback_neverHandsThePasswordToAServerThatSendsItsOwnKey() {
         world.environment(ConnectionSettings.ALLOW_PLAINTEXT_FALLBACK, "true");
-        String password = LocalRotationWorld.newPassword();
+        String password = RotationWorld.randomPassword();
 
         rotateAgainstTheFake(secretOnTheFakeServer(password).write(), password);
     }
@@ -80,7 +80,7 @@ class MySqlPublicKeyRetrievalIT {
     @Test
     void fakeServer_whenKeyRetrievalIsAllowed_recoversThePassword() {
         world.environment(ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL, "true");
-        String password = LocalRotationWorld.newPassword();
+        String password = RotationWorld.randomPassword();
         String arn = world.createSecret(secretOnTheFakeServer(password).put("ssl", false).write());
 
         RotationOutcome outcome = world.rotate(arn);

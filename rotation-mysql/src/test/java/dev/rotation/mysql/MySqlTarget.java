@@ -1,30 +1,34 @@
 package dev.rotation.mysql;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
-import dev.rotation.shared.SingleUserRotationHandler;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.local.testdb.TlsMaterial;
-import dev.rotation.shared.ConnectionSettings;
-import dev.rotation.shared.DatabaseEngine;
-import dev.rotation.shared.UserAdministration;
-import dev.rotation.testkit.contract.RotationTarget;
-import dev.rotation.testkit.faults.FaultTarget;
+import dev.rotation.shared.AlternateUsername;
+import dev.rotation.testkit.EngineTarget;
+import dev.rotation.testkit.FakeServer;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Consumer;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import java.util.List;
 
 /**
- * The MySQL module as the rotation and fault contracts see it: the shared MySQL-compatible test server,
- * this handler and its user administration.
+ * The MySQL module as the test kit sees it (registered in META-INF/services, so failsafe runs every
+ * contract of the test kit against it): the shared MySQL-compatible test server, this engine, a fake
+ * MySQL server, how a privilege is granted to the pair, and the deployment jar.
  */
-final class MySqlTarget implements RotationTarget, FaultTarget {
+public final class MySqlTarget implements EngineTarget {
+
+    @Override
+    public MySqlEngine engine() {
+        return new MySqlEngine();
+    }
+
+    @Override
+    public MySqlEngine userAdministration() {
+        return new MySqlEngine();
+    }
 
     @Override
     public TestDatabase database() {
@@ -42,54 +46,70 @@ final class MySqlTarget implements RotationTarget, FaultTarget {
     }
 
     @Override
-    public DatabaseEngine engine() {
-        return new MySqlEngine();
+    public FakeServer startFakeServerWithoutTls() {
+        return FakeMySqlServer.start();
     }
 
-    /** Asked from the server: 32 on MySQL 5.7+, 80 or 128 on MariaDB depending on the version. */
     @Override
-    public int maxUsernameLength() {
-        try (Connection admin = database().admin(); Statement statement = admin.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS"
-                        + " WHERE TABLE_SCHEMA = 'mysql' AND TABLE_NAME = 'user' AND COLUMN_NAME = 'User'")) {
-            if (!rows.next()) {
-                throw new IllegalStateException("mysql.user has no User column on " + database().describe());
+    public DeploymentJar deploymentJar() {
+        return new DeploymentJar(Path.of("target", "rotation-mysql.jar"),
+                List.of(MySqlRotationHandler.class.getName(), MySqlAlternatingUsersRotationHandler.class.getName()),
+                "com.mysql.cj.jdbc.Driver", List.of("org/postgresql/"),
+                // Connector/J's X DevAPI, which only the X protocol uses.
+                List.of("com/mysql/cj/x/", "com/mysql/cj/xdevapi/", "com/mysql/cj/protocol/x/"), 7 * 1_000_000L);
+    }
+
+    /** In GRANT, _ and % in a database name are wildcards; escaped, the grant names this one database. */
+    static String grantDatabase(String database) {
+        return MySqlEngine.quote(database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+    }
+
+    static void admin(TestDatabase db, String... statements) {
+        try (Connection c = db.admin(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
             }
-            return rows.getInt(1);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the user name limit of " + database().describe(), e);
+            throw new IllegalStateException("admin statement failed: " + e.getMessage(), e);
         }
     }
 
+    /** A table in a database of its own, granted to the current user (the next rotation copies it). */
     @Override
-    public RequestHandler<SecretsManagerRotationEvent, Void> handler(SecretsManagerClient client,
-            Map<String, String> environment, Consumer<String> logSink) {
-        return new SingleUserRotationHandler(client, environmentFor(database(), environment), new MySqlEngine(), logSink);
-    }
+    public ExtraPrivilege extraPrivilege(TestDatabase db, String dbName) {
+        String extraDb = db.createDatabase("alt_extra");
+        String table = MySqlEngine.quote(extraDb) + ".`t`";
+        admin(db, "CREATE TABLE " + table + " (id INT)", "INSERT INTO " + table + " VALUES (1)");
+        return new ExtraPrivilege() {
+            @Override
+            public void grantTo(String currentUser) {
+                admin(db, "GRANT SELECT ON " + grantDatabase(extraDb) + ".* TO " + MySqlEngine.account(currentUser, "%"));
+            }
 
-    /**
-     * The function's environment for a test server: a MySQL 8+ one (the container, when Docker
-     * answers) logs plaintext sessions in with caching_sha2_password, whose full authentication
-     * after a password change needs the server's RSA key, which the function fetches only when
-     * told to; on loopback no man in the middle can swap it. MariaDB has no such plugin: unchanged.
-     * A test that sets the variable itself keeps its value.
-     */
-    static Map<String, String> environmentFor(TestDatabase db, Map<String, String> environment) {
-        if (!db.engine().equals("mysql") || environment.containsKey(ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL)) {
-            return environment;
-        }
-        Map<String, String> withKeyRetrieval = new HashMap<>(environment);
-        withKeyRetrieval.put(ConnectionSettings.ALLOW_PUBLIC_KEY_RETRIEVAL, "true");
-        return withKeyRetrieval;
-    }
+            /**
+             * From both users of the pair, as this module's documentation says: rotation refuses to manage
+             * an other user that holds privileges on an object the current user holds nothing on (it
+             * cannot tell that from someone else's account), so a whole object is taken away from both.
+             */
+            @Override
+            public void revokeFrom(String currentUser) {
+                for (String user : List.of(AlternateUsername.baseOf(currentUser), AlternateUsername.cloneOf(currentUser))) {
+                    admin(db, "REVOKE SELECT ON " + grantDatabase(extraDb) + ".* FROM " + MySqlEngine.account(user, "%"));
+                }
+            }
 
-    @Override
-    public UserAdministration userAdministration() {
-        return new MySqlEngine();
-    }
-
-    @Override
-    public void createMaster(TestDatabase db, String dbName, String username, String password, String appUser) {
-        MySqlAlternatingUsersTarget.createMaster(db, username, password);
+            @Override
+            public boolean usableBy(String username, String password) {
+                try (Connection c = db.connect(dbName, username, password); Statement s = c.createStatement();
+                        ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    return rows.next() && rows.getInt(1) == 1;
+                } catch (SQLException e) {
+                    if (e.getErrorCode() == 1142 || e.getErrorCode() == 1044) {
+                        return false;
+                    }
+                    throw new IllegalStateException("cannot check the extra privilege: " + e.getMessage(), e);
+                }
+            }
+        };
     }
 }

@@ -46,14 +46,14 @@ class MySqlUserAdminIT {
     @BeforeAll
     void createDatabase() {
         dbName = db.createDatabase("useradmin");
-        MySqlAlternatingUsersTarget.admin(db, "CREATE TABLE " + MySqlEngine.quote(dbName) + ".`t` (a INT, b INT)");
+        MySqlTarget.admin(db, "CREATE TABLE " + MySqlEngine.quote(dbName) + ".`t` (a INT, b INT)");
     }
 
     @BeforeEach
     void logInAsMaster() throws SQLException {
         master = unique("master");
         String password = "Master-" + unique("pw") + "-9x";
-        MySqlAlternatingUsersTarget.createMaster(db, master, password);
+        db.createMaster(null, master, password, null);
         users.add(master);
         DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(db.host()).port(db.port())
                 .username(master).password(password).ssl(SslMode.DISABLED).build();
@@ -66,7 +66,7 @@ class MySqlUserAdminIT {
         try (Connection c = db.admin()) {
             for (String user : users) {
                 for (String host : MySqlEngine.hosts(c, user)) {
-                    MySqlAlternatingUsersTarget.admin(db, "DROP USER " + MySqlEngine.account(user, host));
+                    MySqlTarget.admin(db, "DROP USER " + MySqlEngine.account(user, host));
                 }
             }
         }
@@ -80,7 +80,7 @@ class MySqlUserAdminIT {
     }
 
     private String grantDb() {
-        return MySqlAlternatingUsersTarget.grantDatabase(dbName);
+        return MySqlTarget.grantDatabase(dbName);
     }
 
     /** An application user like the rotated one, on two hosts, with every kind of grant and REQUIRE SSL. */
@@ -89,7 +89,7 @@ class MySqlUserAdminIT {
         users.add(source);
         db.createAppUser(dbName, source, "Src-Passw0rd-1");
         String table = MySqlEngine.quote(dbName) + ".`t`";
-        MySqlAlternatingUsersTarget.admin(db,
+        MySqlTarget.admin(db,
                 "CREATE USER " + MySqlEngine.account(source, "localhost") + " IDENTIFIED BY 'Src-Passw0rd-2'",
                 "GRANT SELECT ON " + grantDb() + ".* TO " + MySqlEngine.account(source, "localhost"),
                 "GRANT SELECT (a), UPDATE (b) ON " + table + " TO " + MySqlEngine.account(source, "%"),
@@ -165,7 +165,7 @@ class MySqlUserAdminIT {
         String source = richSourceUser(role);
         String target = sync(source);
         String table = MySqlEngine.quote(dbName) + ".`t`";
-        MySqlAlternatingUsersTarget.admin(db,
+        MySqlTarget.admin(db,
                 "REVOKE SELECT (a) ON " + table + " FROM " + MySqlEngine.account(source, "%"),
                 "REVOKE GRANT OPTION ON " + table + " FROM " + MySqlEngine.account(source, "%"),
                 "ALTER USER " + MySqlEngine.account(source, "%") + " REQUIRE NONE",
@@ -207,7 +207,7 @@ class MySqlUserAdminIT {
                 "SHOW VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER", "DELETE HISTORY", "USAGE");
         String everything = unique("all");
         users.add(everything);
-        MySqlAlternatingUsersTarget.admin(db, "CREATE USER " + MySqlEngine.account(everything, "%"),
+        MySqlTarget.admin(db, "CREATE USER " + MySqlEngine.account(everything, "%"),
                 "GRANT ALL PRIVILEGES ON *.* TO " + MySqlEngine.account(everything, "%"));
         Set<String> serverLevel = new TreeSet<>();
         try (Connection c = db.admin();
@@ -291,8 +291,8 @@ class MySqlUserAdminIT {
             String source = unique("nbe");
             own.createAppUser(ownDb, source, "Nbe-Passw0rd-1");
             String ownMaster = unique("master");
-            MySqlAlternatingUsersTarget.createMaster(own, ownMaster, "Master-Passw0rd-1");
-            MySqlAlternatingUsersTarget.admin(own,
+            own.createMaster(null, ownMaster, "Master-Passw0rd-1", null);
+            MySqlTarget.admin(own,
                     "SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')");
             DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(own.host()).port(own.port())
                     .username(ownMaster).password("Master-Passw0rd-1").ssl(SslMode.DISABLED).build();
@@ -321,13 +321,13 @@ class MySqlUserAdminIT {
             String source = unique("ansi");
             own.createAppUser(ownDb, source, "Ansi-Passw0rd-1");
             String ownMaster = unique("master");
-            MySqlAlternatingUsersTarget.createMaster(own, ownMaster, "Master-Passw0rd-1");
-            MySqlAlternatingUsersTarget.admin(own,
+            own.createMaster(null, ownMaster, "Master-Passw0rd-1", null);
+            MySqlTarget.admin(own,
                     "CREATE DATABASE " + MySqlEngine.quote(odd),
                     "CREATE TABLE " + oddTable + " (id INT)",
                     "INSERT INTO " + oddTable + " VALUES (1)",
                     "GRANT SELECT ON " + oddTable + " TO " + MySqlEngine.account(source, "%"),
-                    "GRANT INSERT ON " + MySqlAlternatingUsersTarget.grantDatabase(odd) + ".* TO "
+                    "GRANT INSERT ON " + MySqlTarget.grantDatabase(odd) + ".* TO "
                             + MySqlEngine.account(source, "%"),
                     "SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',ANSI_QUOTES')");
             DatabaseSecret secret = DatabaseSecret.builder().engine("mariadb").host(own.host()).port(own.port())
@@ -351,7 +351,7 @@ class MySqlUserAdminIT {
                 assertThat(rows.getInt(1)).isEqualTo(1);
             }
             // Combination modes imply ANSI_QUOTES: setting what is left must not bring it back.
-            MySqlAlternatingUsersTarget.admin(own,
+            MySqlTarget.admin(own,
                     "SET GLOBAL sql_mode = 'ORACLE,MSSQL,ANSI,DB2,NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES'");
             try (Connection ownSession = new MySqlEngine().connect(new ConnectRequest(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults())); Statement s = ownSession.createStatement();
                     ResultSet rows = s.executeQuery("SELECT @@SESSION.sql_mode")) {

@@ -129,7 +129,7 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
             "org.postgresql.jdbc.PgResultSet");
 
     /** The PostgreSQL family; the reference's MySQL exclusions plus {@code :}, which would break .pgpass lines. */
-    static final EngineDescription DESCRIPTION = new EngineDescription(Engine.POSTGRES, "/@\"'\\:", LOGIN_CLASSES);
+    static final EngineDescription DESCRIPTION = EngineDescription.of(Engine.POSTGRES, "/@\"'\\:", LOGIN_CLASSES);
 
     /** invalid_password, and invalid_authorization_specification (no pg_hba.conf entry, unknown role). */
     private static final Set<String> AUTHENTICATION_STATES = Set.of("28P01", "28000");

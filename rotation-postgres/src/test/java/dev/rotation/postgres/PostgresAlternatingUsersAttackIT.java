@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.testdb.TestDatabase;
-import dev.rotation.testkit.contract.alternating.AlternatingUsersAttackContract;
-import dev.rotation.testkit.contract.alternating.AlternatingUsersTarget;
+import dev.rotation.testkit.RotationWorld;
+import dev.rotation.testkit.Strategy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,26 +14,29 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The attack contract on PostgreSQL, and the PostgreSQL-only attacks: SQL hidden in a role name
- * under {@code standard_conforming_strings=off}, and taking over a role through its {@code _clone}.
+ * The PostgreSQL-only attacks (the test kit's attack contract runs the others): SQL hidden in a role
+ * name under {@code standard_conforming_strings=off}, and taking over a role through its {@code _clone}.
  */
-class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
-    private final PostgresAlternatingUsersTarget target = new PostgresAlternatingUsersTarget();
+class PostgresAlternatingUsersAttackIT {
+    private final PostgresTarget target = new PostgresTarget();
     private final List<String> extraRoles = new ArrayList<>();
+    private RotationWorld world;
 
-    @Override
-    protected AlternatingUsersTarget target() {
-        return target;
+    @BeforeEach
+    void startWorld() {
+        world = RotationWorld.builder(target).strategy(Strategy.ALTERNATING_USERS).build();
     }
 
     @AfterEach
     void dropExtraRoles() {
+        world.close();
         for (String role : extraRoles) {
             try {
-                database().dropUser(role);
+                world.db.dropUser(role);
             } catch (RuntimeException e) {
                 // A throwaway server; a leftover role changes no other test.
             }
@@ -48,22 +51,22 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
     @Test
     void setSecret_whenTheRotatedSecretsDatabaseTurnsStandardConformingStringsOff_runsNoStatementHiddenInTheRoleName()
             throws SQLException {
-        TestDatabase db = database();
+        TestDatabase db = world.db;
         String scsOff = db.createDatabase("scs_off");
         admin(db, "ALTER DATABASE " + PostgresEngine.quote(scsOff) + " SET standard_conforming_strings = off");
         String marker = "pwn_" + Long.toHexString(System.nanoTime());
         String base = "q\\'; CREATE ROLE " + marker + " LOGIN; --";
         extraRoles.add(marker);
-        String password = newPassword();
-        newAppUser(base, password);
+        String password = world.newPassword();
+        world.newAppUser(base, password);
         admin(db, "GRANT CONNECT ON DATABASE " + PostgresEngine.quote(scsOff) + " TO " + PostgresEngine.quote(base));
-        String masterArn = newMasterSecret(base);
+        String masterArn = world.newMasterSecret(base);
         // Like an RDS master, this one may connect to every database.
         admin(db, "GRANT CONNECT ON DATABASE " + PostgresEngine.quote(scsOff) + " TO "
-                + PostgresEngine.quote(masterUserOf(masterArn)));
-        String arn = createSecret(appSecret(base, password, masterArn).put("dbname", scsOff).write());
+                + PostgresEngine.quote(world.masterUserOf(masterArn)));
+        String arn = world.createSecret(world.appSecret(base, password, masterArn).put("dbname", scsOff).write());
 
-        RotationOutcome outcome = rotate(arn);
+        RotationOutcome outcome = world.rotate(arn);
 
         assertThat(roleExists(db, marker)).as("the role the name's hidden statement creates").isFalse();
         assertThat(outcome.status()).as("outcome, reason: %s", outcome.reason()).isEqualTo(RotationOutcome.SUCCEEDED);
@@ -74,22 +77,22 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
     @Test
     void setSecret_whenTheMastersOwnDatabaseTurnsStandardConformingStringsOff_stillRunsNoHiddenStatement()
             throws SQLException {
-        TestDatabase db = database();
+        TestDatabase db = world.db;
         String scsOff = db.createDatabase("master_scs_off");
         admin(db, "ALTER DATABASE " + PostgresEngine.quote(scsOff) + " SET standard_conforming_strings = off");
         String marker = "pwn_" + Long.toHexString(System.nanoTime());
         String base = "m\\'; CREATE ROLE " + marker + " LOGIN; --";
         extraRoles.add(marker);
-        String password = newPassword();
-        newAppUser(base, password);
-        String masterArn = newMasterSecret(base);
-        String masterUser = masterUserOf(masterArn);
+        String password = world.newPassword();
+        world.newAppUser(base, password);
+        String masterArn = world.newMasterSecret(base);
+        String masterUser = world.masterUserOf(masterArn);
         admin(db, "GRANT CONNECT ON DATABASE " + PostgresEngine.quote(scsOff) + " TO "
                 + PostgresEngine.quote(masterUser));
-        setMasterDatabase(masterArn, scsOff);
-        String arn = createSecret(appSecret(base, password, masterArn).write());
+        world.setMasterDatabase(masterArn, scsOff);
+        String arn = world.createSecret(world.appSecret(base, password, masterArn).write());
 
-        RotationOutcome outcome = rotate(arn);
+        RotationOutcome outcome = world.rotate(arn);
 
         assertThat(roleExists(db, marker)).as("the role the name's hidden statement creates").isFalse();
         assertThat(outcome.status()).as("outcome, reason: %s", outcome.reason()).isEqualTo(RotationOutcome.SUCCEEDED);
@@ -99,91 +102,91 @@ class PostgresAlternatingUsersAttackIT extends AlternatingUsersAttackContract {
     /** Finding: a secret for {@code grp_clone} made an existing NOLOGIN group role {@code grp} a LOGIN role with a known password. */
     @Test
     void setSecret_whenTheOtherUserIsAnExistingNologinGroupRole_refusesAndLeavesItAsItWas() throws SQLException {
-        TestDatabase db = database();
+        TestDatabase db = world.db;
         String group = "grp_" + Long.toHexString(System.nanoTime());
         extraRoles.add(group);
         admin(db, "CREATE ROLE " + PostgresEngine.quote(group) + " NOLOGIN");
         String attacker = group + "_clone";
-        String password = newPassword();
-        newAppUser(attacker, password);
-        String masterArn = newMasterSecret(group);
-        String arn = createSecret(appSecret(attacker, password, masterArn).write());
-        String before = currentValue(arn);
+        String password = world.newPassword();
+        world.newAppUser(attacker, password);
+        String masterArn = world.newMasterSecret(group);
+        String arn = world.createSecret(world.appSecret(attacker, password, masterArn).write());
+        String before = world.currentValue(arn);
 
-        RotationOutcome outcome = rotate(arn);
+        RotationOutcome outcome = world.rotate(arn);
 
         assertThat(outcome.status()).isEqualTo(RotationOutcome.FAILED);
         assertThat(outcome.reason()).contains("'" + group + "'").containsIgnoringCase("log in");
         assertThat(canLogin(db, group)).as("the group role can log in").isFalse();
         assertThat(hasPassword(db, group)).as("the group role has a password").isFalse();
         assertThat(isMember(db, group, attacker)).as("the attacker's role is a member of the group").isFalse();
-        assertThat(currentValue(arn).equals(before)).as("AWSCURRENT unchanged (not shown)").isTrue();
-        assertNoPasswordInLogs();
+        assertThat(world.currentValue(arn).equals(before)).as("AWSCURRENT unchanged (not shown)").isTrue();
+        world.assertNoPasswordInLogs();
     }
 
     /** A secret for {@code x_clone} where {@code x} is an ordinary user that {@code x_clone} was never paired with. */
     @Test
     void setSecret_whenTheCurrentUserIsACloneThatIsNoMemberOfTheExistingBaseRole_refuses() throws SQLException {
-        TestDatabase db = database();
+        TestDatabase db = world.db;
         String victim = "vic_" + Long.toHexString(System.nanoTime());
         extraRoles.add(victim);
-        String victimPassword = newPassword();
-        db.createAppUser(databaseName(), victim, victimPassword);
+        String victimPassword = world.newPassword();
+        db.createAppUser(world.dbName, victim, victimPassword);
         String attacker = victim + "_clone";
-        String password = newPassword();
-        newAppUser(attacker, password);
-        String masterArn = newMasterSecret(victim);
-        String arn = createSecret(appSecret(attacker, password, masterArn).write());
+        String password = world.newPassword();
+        world.newAppUser(attacker, password);
+        String masterArn = world.newMasterSecret(victim);
+        String arn = world.createSecret(world.appSecret(attacker, password, masterArn).write());
 
-        RotationOutcome outcome = rotate(arn);
+        RotationOutcome outcome = world.rotate(arn);
 
         assertThat(outcome.status()).isEqualTo(RotationOutcome.FAILED);
         assertThat(outcome.reason()).contains("'" + victim + "'").contains("member");
-        assertThat(db.canLogin(databaseName(), victim, victimPassword)).as("the victim's password still works").isTrue();
+        assertThat(db.canLogin(world.dbName, victim, victimPassword)).as("the victim's password still works").isTrue();
         assertThat(isMember(db, victim, attacker)).isFalse();
     }
 
     @Test
     void setSecret_whenTheOtherUserHasCreaterole_refuses() throws SQLException {
-        TestDatabase db = database();
+        TestDatabase db = world.db;
         String strong = "adm_" + Long.toHexString(System.nanoTime());
         extraRoles.add(strong);
-        String strongPassword = newPassword();
-        db.createAppUser(databaseName(), strong, strongPassword);
+        String strongPassword = world.newPassword();
+        db.createAppUser(world.dbName, strong, strongPassword);
         admin(db, "ALTER ROLE " + PostgresEngine.quote(strong) + " CREATEROLE");
         String attacker = strong + "_clone";
-        String password = newPassword();
-        newAppUser(attacker, password);
-        String masterArn = newMasterSecret(strong);
-        String arn = createSecret(appSecret(attacker, password, masterArn).write());
+        String password = world.newPassword();
+        world.newAppUser(attacker, password);
+        String masterArn = world.newMasterSecret(strong);
+        String arn = world.createSecret(world.appSecret(attacker, password, masterArn).write());
 
-        RotationOutcome outcome = rotate(arn);
+        RotationOutcome outcome = world.rotate(arn);
 
         assertThat(outcome.status()).isEqualTo(RotationOutcome.FAILED);
         assertThat(outcome.reason()).contains("'" + strong + "'").contains("CREATEROLE");
-        assertThat(db.canLogin(databaseName(), strong, strongPassword)).isTrue();
+        assertThat(db.canLogin(world.dbName, strong, strongPassword)).isTrue();
     }
 
     @Test
     void setSecret_whenTheOtherUserIsAMemberOfARoleTheCurrentUserIsNot_refuses() throws SQLException {
-        TestDatabase db = database();
+        TestDatabase db = world.db;
         String readers = "readers_" + Long.toHexString(System.nanoTime());
         extraRoles.add(readers);
         admin(db, "CREATE ROLE " + PostgresEngine.quote(readers) + " NOLOGIN");
         String base = "app_" + Long.toHexString(System.nanoTime());
-        String password = newPassword();
-        newAppUser(base, password);
-        String clonePassword = newPassword();
-        db.createAppUser(databaseName(), base + "_clone", clonePassword);
+        String password = world.newPassword();
+        world.newAppUser(base, password);
+        String clonePassword = world.newPassword();
+        db.createAppUser(world.dbName, base + "_clone", clonePassword);
         admin(db, "GRANT " + PostgresEngine.quote(readers) + " TO " + PostgresEngine.quote(base + "_clone"));
-        String masterArn = newMasterSecret(base);
-        String arn = createSecret(appSecret(base, password, masterArn).write());
+        String masterArn = world.newMasterSecret(base);
+        String arn = world.createSecret(world.appSecret(base, password, masterArn).write());
 
-        RotationOutcome outcome = rotate(arn);
+        RotationOutcome outcome = world.rotate(arn);
 
         assertThat(outcome.status()).isEqualTo(RotationOutcome.FAILED);
         assertThat(outcome.reason()).contains("'" + base + "_clone'").contains("'" + readers + "'");
-        assertThat(db.canLogin(databaseName(), base + "_clone", clonePassword)).isTrue();
+        assertThat(db.canLogin(world.dbName, base + "_clone", clonePassword)).isTrue();
     }
 
     // ---- catalog checks, as the test server's administrator ------------------------------------

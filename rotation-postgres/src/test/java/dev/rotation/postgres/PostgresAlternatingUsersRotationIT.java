@@ -4,44 +4,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.secret.DatabaseSecret;
-import dev.rotation.testkit.contract.alternating.AlternatingUsersRotationContract;
-import dev.rotation.testkit.contract.alternating.AlternatingUsersTarget;
+import dev.rotation.testkit.RotationWorld;
+import dev.rotation.testkit.Strategy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alternating-users contract on the PostgreSQL test server, and the design's repair: a clone
- * that lost its membership in the base role, or its {@code role} setting, gets them back at the
- * next rotation, before its new password works.
+ * The design's repair on PostgreSQL (the test kit's contract runs the rest): a clone that lost its
+ * membership in the base role, or its {@code role} setting, gets them back at the next rotation,
+ * before its new password works.
  */
-class PostgresAlternatingUsersRotationIT extends AlternatingUsersRotationContract {
-    private final PostgresAlternatingUsersTarget target = new PostgresAlternatingUsersTarget();
+class PostgresAlternatingUsersRotationIT {
+    private final PostgresTarget target = new PostgresTarget();
+    private RotationWorld world;
 
-    @Override
-    protected AlternatingUsersTarget target() {
-        return target;
+    @BeforeEach
+    void startWorld() {
+        world = RotationWorld.builder(target).strategy(Strategy.ALTERNATING_USERS).build();
+    }
+
+    @AfterEach
+    void closeWorld() {
+        world.close();
     }
 
     @Test
     void rotation_whenTheClonesMembershipAndSettingWereRemoved_repairsThem() throws SQLException {
         TestDatabase db = target.database();
-        String arn = newApplicationSecret("repair");
-        rotate(arn);
-        rotate(arn);
-        String base = currentSecret(arn).username();
+        String arn = world.newApplicationSecret("repair");
+        world.rotateSuccessfully(arn);
+        world.rotateSuccessfully(arn);
+        String base = world.current(arn).username();
         String clone = base + "_clone";
-        PostgresAlternatingUsersTarget.adminIn(db, databaseName(),
+        PostgresTarget.adminIn(db, world.dbName,
                 "REVOKE " + PostgresEngine.quote(base) + " FROM " + PostgresEngine.quote(clone),
                 "ALTER ROLE " + PostgresEngine.quote(clone) + " RESET role");
 
-        rotate(arn);
+        world.rotateSuccessfully(arn);
 
-        DatabaseSecret now = currentSecret(arn);
+        DatabaseSecret now = world.current(arn);
         assertThat(now.username()).isEqualTo(clone);
-        try (Connection c = db.connect(databaseName(), clone, now.password()); Statement s = c.createStatement()) {
+        try (Connection c = db.connect(world.dbName, clone, now.password()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE repaired (id int)");
             try (ResultSet rows = s.executeQuery("SELECT current_user,"
                     + " (SELECT tableowner FROM pg_tables WHERE tablename = 'repaired')")) {

@@ -26,7 +26,7 @@ class PostgresEngineTest {
         assertThat(engine.description().defaultPort()).isEqualTo(5432);
         assertThat(engine.description().defaultExcludedCharacters()).isEqualTo("/@\"'\\:");
         assertThat(engine.description().name()).isEqualTo("postgres");
-        assertThat(engine.description().family().secretValues()).containsExactlyInAnyOrder("postgres", "aurora-postgresql");
+        assertThat(engine.description().secretValues()).containsExactlyInAnyOrder("postgres", "aurora-postgresql");
     }
 
     @Test

@@ -55,7 +55,7 @@ class PostgresUserAdminIT {
         String masterPassword = "Master-" + unique("pw") + "-9x";
         users.addAll(List.of(clone, base, master));
         db.createAppUser(dbName, base, "Base-Passw0rd-1");
-        PostgresAlternatingUsersTarget.createMaster(db, dbName, master, masterPassword, base);
+        db.createMaster(dbName, master, masterPassword, base);
         DatabaseSecret secret = DatabaseSecret.builder().engine("postgres").host(db.host()).port(db.port())
                 .username(master).password(masterPassword).dbname(dbName).ssl(SslMode.DISABLED).build();
         session = new PostgresEngine().connect(new ConnectRequest(secret, DatabaseEngine.Tls.DISABLED, ConnectionSettings.defaults()));

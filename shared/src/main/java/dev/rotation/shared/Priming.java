@@ -57,7 +57,7 @@ public final class Priming implements Resource {
 
     private Priming(Function<SecretsManagerClient, RotationHandler> handlerFactory, EngineDescription description) {
         this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
-        this.engine = description.family().secretValues().get(0);
+        this.engine = description.secretValues().get(0);
         this.driverClasses = description.loginClasses();
     }
 

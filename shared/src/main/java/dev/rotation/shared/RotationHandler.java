@@ -369,7 +369,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
         }
 
         private boolean handles(String secretEngine) {
-            return engine.description().family().secretValues().contains(secretEngine);
+            return engine.description().handles(secretEngine);
         }
 
         /** Another secret's tags (DescribeSecret), for example an RDS-managed master secret's system tags. */
@@ -406,7 +406,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             scrubber.add(secret.password());
             if (!handles(secret.engine())) {
                 throw new RotationException(what + " is unusable: key 'engine' names an engine this function does not"
-                        + " handle (it handles " + String.join(", ", engine.description().family().secretValues().stream()
+                        + " handle (it handles " + String.join(", ", engine.description().secretValues().stream()
                         .sorted().toList())
                         + ")");
             }

@@ -58,7 +58,7 @@ final class FakeDatabase implements DatabaseEngine {
 
     @Override
     public EngineDescription description() {
-        return new EngineDescription(name.equals("mysql") ? Engine.MYSQL : Engine.POSTGRES, excluded, List.of());
+        return EngineDescription.of(name.equals("mysql") ? Engine.MYSQL : Engine.POSTGRES, excluded, List.of());
     }
 
     @Override

@@ -31,7 +31,7 @@ class PrimingTest {
 
     @Test
     void primeDriver_loadsTheListedClassesAndNamesTheMissingOnes() {
-        Priming priming = Priming.of(client -> null, new EngineDescription(dev.rotation.secret.Engine.MYSQL, "",
+        Priming priming = Priming.of(client -> null, EngineDescription.of(dev.rotation.secret.Engine.MYSQL, "",
                 List.of("java.sql.DriverManager", "com.example.NoSuchDriver")));
 
         assertThat(priming.primeDriver()).hasValue("com.example.NoSuchDriver: ClassNotFoundException; ");

@@ -1,33 +1,33 @@
 package dev.rotation.testkit.contract;
 
+import dev.rotation.testkit.EngineTarget;
+import dev.rotation.testkit.EngineTargets;
+import dev.rotation.testkit.RotationWorld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Lifecycle shared by the contracts: one database per test class on the target's server, and per
- * test a fresh {@link RotationFixture} (local Secrets Manager, SDK client, handler, users).
+ * Lifecycle shared by the single-user contracts: one database per test class on the engine's
+ * server, and per test a fresh {@link RotationWorld} (local Secrets Manager, SDK client, handlers,
+ * users) of single-user rotation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class RotationContractBase {
-
-    /** The engine module under test. */
-    protected abstract RotationTarget target();
-
-    private RotationTarget target;
+abstract class RotationContractBase {
+    private EngineTarget target;
     private String dbName;
-    RotationFixture fixture;
+    RotationWorld fixture;
 
     @BeforeAll
     void createDatabase() {
-        target = target();
+        target = EngineTargets.current();
         dbName = target.database().createDatabase("rotation_contract");
     }
 
     @BeforeEach
     void startFixture() {
-        fixture = new RotationFixture(target.database(), dbName, target::handler);
+        fixture = RotationWorld.builder(target).database(target.database(), dbName).build();
     }
 
     @AfterEach
@@ -35,7 +35,11 @@ public abstract class RotationContractBase {
         fixture.close();
     }
 
-    RotationTarget engineTarget() {
+    EngineTarget engineTarget() {
         return target;
+    }
+
+    String databaseName() {
+        return dbName;
     }
 }

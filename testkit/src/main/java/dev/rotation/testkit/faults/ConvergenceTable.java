@@ -1,5 +1,6 @@
 package dev.rotation.testkit.faults;
 
+import dev.rotation.testkit.Strategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

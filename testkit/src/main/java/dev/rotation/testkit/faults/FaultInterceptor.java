@@ -18,12 +18,12 @@ import software.amazon.awssdk.services.secretsmanager.model.InternalServiceError
  * server execute it and then lose the answer, the case where the function cannot know that its
  * PutSecretValue or UpdateSecretVersionStage took effect.
  */
-final class FaultInterceptor implements ExecutionInterceptor {
+public final class FaultInterceptor implements ExecutionInterceptor {
     private static final ExecutionAttribute<FaultInjector.Kind> FAULT = new ExecutionAttribute<>("injected-fault");
 
     private final FaultInjector injector;
 
-    FaultInterceptor(FaultInjector injector) {
+    public FaultInterceptor(FaultInjector injector) {
         this.injector = injector;
     }
 

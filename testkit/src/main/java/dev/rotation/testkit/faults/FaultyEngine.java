@@ -16,11 +16,11 @@ import java.util.Set;
  * The engine under test with every login and password change as a {@link FaultInjector} call
  * position, and every connection it opens wrapped by {@link FaultyJdbc}, so statements count too.
  */
-final class FaultyEngine implements DatabaseEngine {
+public final class FaultyEngine implements DatabaseEngine {
     private final DatabaseEngine delegate;
     private final FaultInjector injector;
 
-    FaultyEngine(DatabaseEngine delegate, FaultInjector injector) {
+    public FaultyEngine(DatabaseEngine delegate, FaultInjector injector) {
         this.delegate = delegate;
         this.injector = injector;
     }

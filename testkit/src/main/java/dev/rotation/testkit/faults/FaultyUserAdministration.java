@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The alternating-users administration under test, each of its calls a {@link FaultInjector} position. */
-final class FaultyUserAdministration implements UserAdministration {
+public final class FaultyUserAdministration implements UserAdministration {
     private final UserAdministration delegate;
     private final FaultInjector injector;
 
-    FaultyUserAdministration(UserAdministration delegate, FaultInjector injector) {
+    public FaultyUserAdministration(UserAdministration delegate, FaultInjector injector) {
         this.delegate = delegate;
         this.injector = injector;
     }

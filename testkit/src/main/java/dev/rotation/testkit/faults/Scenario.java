@@ -1,5 +1,7 @@
 package dev.rotation.testkit.faults;
 
+import dev.rotation.testkit.Strategy;
+import dev.rotation.testkit.RotationWorld;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SecretsManagerRotationEvent;
 import dev.rotation.local.secretsmanager.RotationStep;
@@ -47,7 +49,7 @@ public final class Scenario {
     public record Result(boolean converged, int failedInvocations, String problem) {
     }
 
-    final FaultWorld world;
+    final RotationWorld world;
     final Strategy strategy;
     /** The application user the scenario created (the base name of an alternating pair). */
     final String username;
@@ -64,7 +66,7 @@ public final class Scenario {
     /** Every exception the handler threw while driven. */
     final List<Throwable> thrown = new CopyOnWriteArrayList<>();
 
-    private Scenario(FaultWorld world, Strategy strategy, String username, String originalPassword, String arn,
+    private Scenario(RotationWorld world, Strategy strategy, String username, String originalPassword, String arn,
             String masterPassword) {
         this.world = world;
         this.strategy = strategy;
@@ -98,24 +100,24 @@ public final class Scenario {
     }
 
     /** A new user and secret for {@code strategy}, with rotation started and AWSPENDING value-less. */
-    public static Scenario start(FaultWorld world, Strategy strategy) {
+    public static Scenario start(RotationWorld world, Strategy strategy) {
         return start(world, strategy, null, null);
     }
 
-    /** As {@link #start(FaultWorld, Strategy)}, with the secret pointing at another host and port (a proxy). */
-    public static Scenario start(FaultWorld world, Strategy strategy, String host, Integer port) {
+    /** As {@link #start(RotationWorld, Strategy)}, with the secret pointing at another host and port (a proxy). */
+    public static Scenario start(RotationWorld world, Strategy strategy, String host, Integer port) {
         return start(world, strategy, host, port, 0);
     }
 
     /**
-     * As {@link #start(FaultWorld, Strategy)}, after {@code priorRotations} complete fault-free
+     * As {@link #start(RotationWorld, Strategy)}, after {@code priorRotations} complete fault-free
      * rotations (with alternating users, one prior rotation makes the rotation under test switch
      * back from the clone to the base user, whose password changes while it is AWSPREVIOUS).
      */
-    public static Scenario start(FaultWorld world, Strategy strategy, String host, Integer port, int priorRotations) {
+    public static Scenario start(RotationWorld world, Strategy strategy, String host, Integer port, int priorRotations) {
         Scenario scenario = create(world, strategy, host, port);
         for (int i = 0; i < priorRotations; i++) {
-            scenario.rotateSecretWith(FaultWorld.NOOP_FUNCTION);
+            scenario.rotateSecretWith(RotationWorld.NOOP_FUNCTION);
             if (!world.server.awaitRotations(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the local Secrets Manager did not finish the set-up rotation");
             }
@@ -125,7 +127,7 @@ public final class Scenario {
             }
             scenario.snapshotCurrent();
         }
-        scenario.rotateSecretWith(FaultWorld.NOOP_FUNCTION);
+        scenario.rotateSecretWith(RotationWorld.NOOP_FUNCTION);
         if (!world.server.awaitRotations(Duration.ofSeconds(60))) {
             throw new IllegalStateException("the local Secrets Manager did not finish the set-up rotation");
         }
@@ -133,19 +135,19 @@ public final class Scenario {
     }
 
     /** A new user and its secret, rotation not started; {@code host} and {@code port} null for the database's. */
-    public static Scenario create(FaultWorld world, Strategy strategy, String host, Integer port) {
-        String username = "flt_" + FaultWorld.random(4);
-        String password = FaultWorld.newPassword();
-        world.createAppUser(username, password);
+    public static Scenario create(RotationWorld world, Strategy strategy, String host, Integer port) {
+        String username = "flt_" + RotationWorld.random(4);
+        String password = RotationWorld.randomPassword();
+        world.newAppUser(username, password);
         String masterArn = null;
         String masterPassword = null;
         if (strategy == Strategy.ALTERNATING_USERS) {
-            String master = "fm_" + FaultWorld.random(4);
-            masterPassword = FaultWorld.newPassword();
+            String master = "fm_" + RotationWorld.random(4);
+            masterPassword = RotationWorld.randomPassword();
             world.createMaster(master, masterPassword, username);
             // No dbname: the master logs in to its engine's administrative default, never the rotated secret's.
             String masterJson = secret(world, master, masterPassword, host, port).build().toJson();
-            masterArn = world.sm.createSecret(r -> r.name("faults/master-" + FaultWorld.random(4))
+            masterArn = world.sm.createSecret(r -> r.name("faults/master-" + RotationWorld.random(4))
                     .secretString(masterJson)).arn();
         }
         DatabaseSecret.Builder secret = secret(world, username, password, host, port).dbname(world.dbName);
@@ -153,12 +155,12 @@ public final class Scenario {
             secret.masterArn(masterArn);
         }
         String json = secret.field("team", "payments").build().toJson();
-        String arn = world.sm.createSecret(r -> r.name("faults/" + FaultWorld.random(4)).secretString(json)).arn();
+        String arn = world.sm.createSecret(r -> r.name("faults/" + RotationWorld.random(4)).secretString(json)).arn();
         return new Scenario(world, strategy, username, password, arn, masterPassword);
     }
 
     /** Plaintext by default: the test servers offer no TLS, and ssl=false keeps one login per connect. */
-    private static DatabaseSecret.Builder secret(FaultWorld world, String username, String password, String host,
+    private static DatabaseSecret.Builder secret(RotationWorld world, String username, String password, String host,
             Integer port) {
         return DatabaseSecret.builder().engine(world.db.engine()).host(host == null ? world.db.host() : host)
                 .port(port == null ? world.db.port() : port).username(username).password(password)
@@ -176,7 +178,7 @@ public final class Scenario {
         String lastFailure = null;
         try {
             while (step < STEPS.size()) {
-                Optional<Throwable> failure = FaultWorld.invoke(handler, STEPS.get(step), arn, token);
+                Optional<Throwable> failure = RotationWorld.invoke(handler, STEPS.get(step), arn, token);
                 String invariant = invariantProblem();
                 if (invariant != null) {
                     return new Result(false, failures, "after " + STEPS.get(step) + (failure.isPresent() ? " failed" : "")

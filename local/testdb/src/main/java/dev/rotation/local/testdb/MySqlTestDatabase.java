@@ -89,6 +89,51 @@ final class MySqlTestDatabase extends AbstractTestDatabase {
         }
     }
 
+    /** What an RDS master user holds on MySQL and MariaDB, less what only RDS itself has (no SUPER). */
+    static final String MASTER_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, RELOAD, PROCESS,"
+            + " REFERENCES, INDEX, ALTER, SHOW DATABASES, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE,"
+            + " REPLICATION SLAVE, REPLICATION CLIENT, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE,"
+            + " CREATE USER, EVENT, TRIGGER";
+
+    @Override
+    public void createMaster(String database, String username, String password, String appUser) {
+        requireNonEmpty(username, "username");
+        requireNonEmpty(password, "password");
+        try (Connection c = admin()) {
+            try (PreparedStatement create = c.prepareStatement("CREATE USER " + account(username) + " IDENTIFIED BY ?")) {
+                create.setString(1, password);
+                create.execute();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("GRANT " + MASTER_PRIVILEGES + (engine().equals("mariadb") ? ", DELETE HISTORY" : "")
+                        + " ON *.* TO " + account(username) + " WITH GRANT OPTION");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create master user " + username + " on " + describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Asked from the server: 32 on MySQL 5.7+, 80 or 128 on MariaDB depending on the version. */
+    @Override
+    public int maxUsernameLength() {
+        try (Connection c = admin(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS"
+                     + " WHERE TABLE_SCHEMA = 'mysql' AND TABLE_NAME = 'user' AND COLUMN_NAME = 'User'")) {
+            if (!rows.next()) {
+                throw new IllegalStateException("mysql.user has no User column on " + describe());
+            }
+            return rows.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the user name limit of " + describe(), e);
+        }
+    }
+
+    @Override
+    public java.util.Map<String, String> functionEnvironment() {
+        return engine().equals("mysql") ? java.util.Map.of("ALLOW_PUBLIC_KEY_RETRIEVAL", "true") : java.util.Map.of();
+    }
+
     @Override
     public void setPasswordAsAdmin(String username, String password) {
         requireNonEmpty(username, "username");

@@ -75,6 +75,47 @@ final class PostgresTestDatabase extends AbstractTestDatabase {
         }
     }
 
+    /** NAMEDATALEN - 1. */
+    static final int MAX_NAME_BYTES = 63;
+
+    @Override
+    public void createMaster(String database, String username, String password, String appUser) {
+        requireNonEmpty(username, "username");
+        requireNonEmpty(password, "password");
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + quoteIdentifier(username) + " WITH LOGIN CREATEROLE NOSUPERUSER NOCREATEDB"
+                    + " NOREPLICATION NOBYPASSRLS");
+            c.unwrap(PGConnection.class).alterUserPassword(username, password.toCharArray(), "scram-sha-256");
+            s.execute("GRANT CONNECT ON DATABASE " + quoteIdentifier(database) + " TO " + quoteIdentifier(username));
+            if (serverVersionNum(c) >= 160000) {
+                // CREATEROLE alone no longer lets a role grant membership in, or change the password of,
+                // a role it did not create: ADMIN OPTION on the application role, without its privileges.
+                s.execute("GRANT " + quoteIdentifier(appUser) + " TO " + quoteIdentifier(username)
+                        + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create master user " + username + " on " + describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static int serverVersionNum(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SHOW server_version_num")) {
+            rows.next();
+            return Integer.parseInt(rows.getString(1).trim());
+        }
+    }
+
+    @Override
+    public int maxUsernameLength() {
+        return MAX_NAME_BYTES;
+    }
+
+    @Override
+    public java.util.Map<String, String> functionEnvironment() {
+        return java.util.Map.of();
+    }
+
     @Override
     public void setPasswordAsAdmin(String username, String password) {
         requireNonEmpty(username, "username");

@@ -69,6 +69,28 @@ public interface TestDatabase extends AutoCloseable {
     /** JDBC URL of {@code database} on this server, without credentials. */
     String jdbcUrl(String database);
 
+    /**
+     * Creates a master user like a managed database's (an RDS master user): it may create users and
+     * grant what the application users hold, but it is no superuser. MySQL and MariaDB: the data and
+     * schema privileges, CREATE USER, RELOAD, PROCESS and replication monitoring ON *.* WITH GRANT
+     * OPTION (no SUPER); PostgreSQL: LOGIN CREATEROLE without SUPERUSER, CONNECT on {@code database},
+     * and on PostgreSQL 16+ ADMIN OPTION on {@code appUser} (which a master that created the role has).
+     *
+     * @param appUser the application user the master will administer
+     */
+    void createMaster(String database, String username, String password, String appUser);
+
+    /** The longest user name the server accepts, in characters (in UTF-8 bytes on PostgreSQL). */
+    int maxUsernameLength();
+
+    /**
+     * What the rotation functions' environment needs for this server: MySQL 8+ (the container, where a
+     * Docker engine answers) logs plaintext sessions in with caching_sha2_password, whose full
+     * authentication after a password change needs the server's RSA key, which the functions fetch only
+     * with {@code ALLOW_PUBLIC_KEY_RETRIEVAL=true} (on loopback no one can swap it). Empty for the others.
+     */
+    java.util.Map<String, String> functionEnvironment();
+
     /** Sets a user's password as the administrator, e.g. to put the database into a recovery state. */
     void setPasswordAsAdmin(String username, String password);
 
