@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * {@link #applyPendingSecret} (how setSecret makes the database accept it).
  *
  * <p>Every invocation writes one JSON log line when a step starts and one when it ends
- * (succeeded, skipped or failed, with its duration and reason); failures leave as a
+ * (succeeded, skipped or failed, with its duration and reason), and before the end line the step's
+ * CloudWatch metrics in Embedded Metric Format ({@link RotationMetrics}); failures leave as a
  * {@link RotationException} naming the step and the problem. Known secret values are scrubbed from
  * both. Nothing changes in the secret or the database unless every check before the change passed.
  *
@@ -123,8 +124,10 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
         } catch (RotationException e) {
             configurationError = e;
         }
+        RotationMetrics metrics = RotationMetrics.fromEnvironment(env, getClass().getSimpleName());
+        configurationError = configurationError == null ? metrics.problem() : configurationError;
         RotationLog log = new RotationLog(logSink, level, scrubber, step, secretArn, token,
-                context == null ? null : context.getAwsRequestId());
+                context == null ? null : context.getAwsRequestId(), metrics);
         log.started();
         try {
             if (configurationError != null) {

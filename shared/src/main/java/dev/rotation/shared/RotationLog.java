@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 /**
  * One JSON line per event (Lambda ships stdout to CloudWatch Logs): level, step, secret ARN, token,
  * outcome, duration and message or reason. Every string is scrubbed of known secrets and
- * JSON-escaped, so neither a password nor a forged extra line can get in.
+ * JSON-escaped, so neither a password nor a forged extra line can get in. A step's end also writes
+ * its {@link RotationMetrics} object, just before the end line and whatever the log level.
  */
 final class RotationLog {
     /** Environment variable: DEBUG, INFO, WARN or ERROR (default INFO; else Lambda's AWS_LAMBDA_LOG_LEVEL). */
@@ -46,16 +47,21 @@ final class RotationLog {
     private final String secretArn;
     private final String token;
     private final String requestId;
+    private final RotationMetrics metrics;
 
     RotationLog(Consumer<String> sink, Level threshold, SecretScrubber scrubber, String step, String secretArn,
             String token) {
-        this(sink, threshold, scrubber, step, secretArn, token, null);
+        this(sink, threshold, scrubber, step, secretArn, token, null, null);
     }
 
-    /** @param requestId the Lambda request id, to find the invocation's other output; may be null */
+    /**
+     * @param requestId the Lambda request id, to find the invocation's other output; may be null
+     * @param metrics what a step's end writes besides its line; null for nothing
+     */
     RotationLog(Consumer<String> sink, Level threshold, SecretScrubber scrubber, String step, String secretArn,
-            String token, String requestId) {
+            String token, String requestId, RotationMetrics metrics) {
         this.requestId = requestId;
+        this.metrics = metrics;
         this.sink = sink;
         this.threshold = threshold;
         this.scrubber = scrubber;
@@ -81,15 +87,30 @@ final class RotationLog {
     }
 
     void succeeded(long durationMs, String message) {
+        metrics("succeeded", durationMs);
         write(Level.INFO, "succeeded", durationMs, message, null);
     }
 
     void skipped(long durationMs, String message) {
+        metrics("skipped", durationMs);
         write(Level.INFO, "skipped", durationMs, message, null);
     }
 
     void failed(long durationMs, String reason) {
+        metrics("failed", durationMs);
         write(Level.ERROR, "failed", durationMs, null, reason);
+    }
+
+    /** Never lets the metrics turn a step's outcome into another: a fault in them is only a warning. */
+    private void metrics(String outcome, long durationMs) {
+        if (metrics == null) {
+            return;
+        }
+        try {
+            metrics.write(sink, outcome, durationMs, step, secretArn, requestId, scrubber);
+        } catch (RuntimeException e) {
+            warn("no metrics for this step: " + e.getClass().getSimpleName());
+        }
     }
 
     private void write(Level level, String outcome, Long durationMs, String message, String reason) {

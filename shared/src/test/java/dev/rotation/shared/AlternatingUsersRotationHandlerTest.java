@@ -336,4 +336,20 @@ class AlternatingUsersRotationHandlerTest {
                 .hasMessageContaining("is one of the alternating pair");
         assertThat(admin.calls).isEmpty();
     }
+
+    @Test
+    void rotation_writesAValidMetricsObjectPerStepWithoutTheMastersPassword() {
+        environment.put("METRICS_SECRET_NAME_DIMENSION", "true");
+        secretsManager.create(secret("app", APP_PASSWORD, MASTER_ARN));
+        secretsManager.create(MASTER_ARN, master("db.example.com", MASTER_PASSWORD));
+
+        rotate();
+
+        List<String> metrics = logLines.stream().filter(line -> line.startsWith("{\"_aws\":")).toList();
+        assertThat(metrics).hasSize(4).allSatisfy(line -> {
+            assertThat(EmbeddedMetricFormat.problems(line)).isEmpty();
+            assertThat(line).contains("\"Succeeded\":1").doesNotContain(MASTER_PASSWORD).doesNotContain(APP_PASSWORD)
+                    .doesNotContain(current().password()).doesNotContain("master");
+        });
+    }
 }
