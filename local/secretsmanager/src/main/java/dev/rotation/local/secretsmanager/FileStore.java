@@ -141,6 +141,15 @@ final class FileStore implements SecretPersistence {
             r.put("ScheduleExpression", s.rotationRules.scheduleExpression());
             r.put("Duration", s.rotationRules.duration());
         }
+        o.put("ResourcePolicy", s.resourcePolicy);
+        if (!s.replicas.isEmpty()) {
+            ArrayNode replicas = o.putArray("Replicas");
+            for (Secret.Replica r : s.replicas.values()) {
+                ObjectNode ro = replicas.addObject().put("Region", r.region()).put("KmsKeyId", r.kmsKeyId())
+                        .put("Status", r.status()).put("StatusMessage", r.statusMessage());
+                putInstant(ro, "LastAccessedDate", r.lastAccessedDate());
+            }
+        }
         putInstant(o, "ScheduleBase", s.scheduleBase);
         putInstant(o, "LastScheduledWindow", s.lastScheduledWindow);
         if (s.lastOutcome != null) {
@@ -198,6 +207,12 @@ final class FileStore implements SecretPersistence {
                         + e.getMessage());
             }
         }
+        s.resourcePolicy = text(o, "ResourcePolicy");
+        for (JsonNode ro : o.path("Replicas")) {
+            String region = text(ro, "Region");
+            s.replicas.put(region, new Secret.Replica(region, text(ro, "KmsKeyId"), text(ro, "Status"),
+                    text(ro, "StatusMessage"), instant(ro, "LastAccessedDate")));
+        }
         s.scheduleBase = instant(o, "ScheduleBase");
         s.lastScheduledWindow = instant(o, "LastScheduledWindow");
         JsonNode out = o.path("LastOutcome");
@@ -216,7 +231,7 @@ final class FileStore implements SecretPersistence {
             SecretVersion v = new SecretVersion(id, instant(vo, "CreatedDate"), value);
             v.lastAccessedDate = instant(vo, "LastAccessedDate");
             vo.path("Labels").forEach(l -> v.labels.add(l.asText()));
-            s.versions.put(id, v);
+            s.addVersion(v);
         }
         return s;
     }
