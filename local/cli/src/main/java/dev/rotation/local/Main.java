@@ -35,6 +35,10 @@ public final class Main implements Callable<Integer> {
     private boolean help;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            ServeJvm.relaunchIfUnbounded(args).ifPresent(System::exit);
+            ServeJvm.exitWithParent();
+        }
         CommandLine cli = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         int code = cli.execute(args);
         // serve returns (0) only once the JVM is shutting down on SIGTERM or Ctrl-C, where System.exit
