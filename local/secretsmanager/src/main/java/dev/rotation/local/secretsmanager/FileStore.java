@@ -142,14 +142,6 @@ final class FileStore implements SecretPersistence {
             r.put("Duration", s.rotationRules.duration());
         }
         o.put("ResourcePolicy", s.resourcePolicy);
-        if (!s.replicas.isEmpty()) {
-            ArrayNode replicas = o.putArray("Replicas");
-            for (Secret.Replica r : s.replicas.values()) {
-                ObjectNode ro = replicas.addObject().put("Region", r.region()).put("KmsKeyId", r.kmsKeyId())
-                        .put("Status", r.status()).put("StatusMessage", r.statusMessage());
-                putInstant(ro, "LastAccessedDate", r.lastAccessedDate());
-            }
-        }
         putInstant(o, "ScheduleBase", s.scheduleBase);
         putInstant(o, "LastScheduledWindow", s.lastScheduledWindow);
         if (s.lastOutcome != null) {
@@ -208,11 +200,6 @@ final class FileStore implements SecretPersistence {
             }
         }
         s.resourcePolicy = text(o, "ResourcePolicy");
-        for (JsonNode ro : o.path("Replicas")) {
-            String region = text(ro, "Region");
-            s.replicas.put(region, new Secret.Replica(region, text(ro, "KmsKeyId"), text(ro, "Status"),
-                    text(ro, "StatusMessage"), instant(ro, "LastAccessedDate")));
-        }
         s.scheduleBase = instant(o, "ScheduleBase");
         s.lastScheduledWindow = instant(o, "LastScheduledWindow");
         JsonNode out = o.path("LastOutcome");

@@ -34,8 +34,6 @@ final class Secret {
     private final Map<String, SecretVersion> byLabel = new HashMap<>();
     /** The resource policy's JSON text as the user gave it, or null. */
     String resourcePolicy;
-    /** Regions this secret is replicated to, in the order they were added (primary secrets only). */
-    final Map<String, Replica> replicas = new LinkedHashMap<>();
     /** Set once the store has dropped the secret; a thread that found it before then must look again. */
     boolean removed;
     /** The sequence number of the last version added (orders versions created in the same instant). */
@@ -62,10 +60,6 @@ final class Secret {
         this.name = name;
         this.createdDate = createdDate;
         this.lastChangedDate = createdDate;
-    }
-
-    /** A replica region's state as DescribeSecret reports it in ReplicationStatus. */
-    record Replica(String region, String kmsKeyId, String status, String statusMessage, Instant lastAccessedDate) {
     }
 
     Secret copy() {
@@ -100,8 +94,6 @@ final class Secret {
         lastSequence = committed.lastSequence;
         reindex();
         resourcePolicy = committed.resourcePolicy;
-        replicas.clear();
-        replicas.putAll(committed.replicas);
         lastChangedDate = committed.lastChangedDate;
         lastAccessedDate = committed.lastAccessedDate;
         lastRotatedDate = committed.lastRotatedDate;
@@ -122,7 +114,6 @@ final class Secret {
         c.owningService = owningService;
         c.tags.putAll(tags);
         c.resourcePolicy = resourcePolicy;
-        c.replicas.putAll(replicas);
         c.lastChangedDate = lastChangedDate;
         c.lastAccessedDate = lastAccessedDate;
         c.lastRotatedDate = lastRotatedDate;

@@ -655,7 +655,6 @@ final class SecretStore {
                             nameOf(secretId), now);
                 }
                 synchronized (s) {
-                    refuseIfReplicated(s);
                     s.rotationGeneration++;
                     forget(s);
                     versionEvents(s, "EndSecretVersionDelete");
@@ -668,7 +667,6 @@ final class SecretStore {
                 throw ServiceException.invalidRequest("You tried to perform the operation on a secret that's currently "
                         + "marked deleted.");
             }
-            refuseIfReplicated(s);
             s.deletedDate = now.plus(Duration.ofDays(days));
             s.rotationGeneration++;
             s.lastChangedDate = now;
@@ -676,15 +674,6 @@ final class SecretStore {
             versionEvents(s, "StartSecretVersionDelete");
             return new Deleted(s.arn, s.name, s.deletedDate);
         });
-    }
-
-    /** "You can't delete a primary secret that is replicated to other Regions." */
-    private static void refuseIfReplicated(Secret s) {
-        if (!s.replicas.isEmpty()) {
-            throw ServiceException.invalidRequest("You can't delete secret " + s.name + " because it is replicated to "
-                    + String.join(", ", s.replicas.keySet()) + ". Remove the replicas first with "
-                    + "RemoveRegionsFromReplication.");
-        }
     }
 
     /** The name in a SecretId: the id itself, or the ARN's resource part without its random suffix. */
