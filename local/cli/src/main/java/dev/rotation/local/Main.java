@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "java -jar rotation-local.jar", synopsisSubcommandLabel = "COMMAND",
         description = "Runs the rotation functions locally: a Secrets Manager, the Lambda Java runtime and "
                 + "throwaway databases, no AWS account and no Docker needed.",
-        subcommands = {DemoCommand.class, ServeCommand.class, InvokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, InvokeCommand.class, AuditCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     static final int USAGE = 2;
     static final int FAILED = 1;
@@ -34,6 +35,10 @@ public final class Main implements Callable<Integer> {
     private boolean help;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            ServeJvm.relaunchIfUnbounded(args).ifPresent(System::exit);
+            ServeJvm.exitWithParent();
+        }
         CommandLine cli = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         int code = cli.execute(args);
         // serve returns (0) only once the JVM is shutting down on SIGTERM or Ctrl-C, where System.exit
@@ -61,7 +66,7 @@ public final class Main implements Callable<Integer> {
     /** No command: a usage error. */
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("missing command: demo, serve, invoke or help (see --help)");
+        spec.commandLine().getErr().println("missing command: demo, serve, invoke, audit or help (see --help)");
         return USAGE;
     }
 

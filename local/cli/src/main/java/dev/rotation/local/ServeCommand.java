@@ -8,6 +8,7 @@ import dev.rotation.local.lambda.LambdaRotationInvoker;
 import dev.rotation.local.lambda.LocalFunctions;
 import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.lambda.TemplateException;
+import dev.rotation.local.lambda.TemplateRoles;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationStep;
@@ -81,6 +82,14 @@ final class ServeCommand implements Callable<Integer> {
             + "(repeatable).")
     private List<String> allowedHosts = new ArrayList<>();
 
+    @Option(names = "--audit-log", paramLabel = "FILE", description = "Write the audit trail (CloudTrail's JSON, one "
+            + "event a line) here (default: DIR/" + LocalSecretsManager.AUDIT_LOG + " with --data-dir, else none).")
+    private Path auditLog;
+
+    @Option(names = "--iam", paramLabel = "FILE", description = "Access control: requests must be signed with the "
+            + "file's access keys and are allowed as IAM allows the keys' principals (policies, or a template role).")
+    private Path iamFile;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -103,15 +112,23 @@ final class ServeCommand implements Callable<Integer> {
             templatePath = Path.of("template.yaml");
         }
         SamTemplate samTemplate = null;
-        EnvVarsFile env = EnvVarsFile.empty();
+        EnvVarsFile env;
+        if (auditLog != null) {
+            builder.auditLog(auditLog);
+        }
         try {
             if (templatePath != null && !noTemplate) {
                 samTemplate = SamTemplate.read(templatePath, "us-east-1", Map.of());
             }
-            if (envVars != null) {
-                env = EnvVarsFile.read(envVars);
+            IamFile iam = null;
+            if (iamFile != null) {
+                iam = IamFile.read(iamFile, templatePath == null || noTemplate ? null
+                        : TemplateRoles.read(templatePath, "us-east-1"));
+                builder.iam(iam.config());
             }
-        } catch (TemplateException e) {
+            env = iam == null || samTemplate == null ? (envVars == null ? EnvVarsFile.empty() : EnvVarsFile.read(envVars))
+                    : iam.functionCredentials(samTemplate, envVars);
+        } catch (TemplateException | IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
         // The functions need the endpoint, known only once the server listens (the port may be 0).

@@ -72,8 +72,13 @@ final class ApiServer implements AutoCloseable {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
-    /** One request as it arrived. toString() leaves out the body, which may hold a secret value. */
-    record Request(String method, Map<String, List<String>> headers, byte[] body) {
+    /**
+     * One request as it arrived: the method, the request target's path and query (null when none), the
+     * headers by lower-case name, the body and the client's address. toString() leaves out the body,
+     * which may hold a secret value.
+     */
+    record Request(String method, String path, String query, Map<String, List<String>> headers, byte[] body,
+                   String remoteAddress) {
         /** The first value of a header, by lower-case name, or null. */
         String header(String lowerCaseName) {
             List<String> values = headers.get(lowerCaseName);
@@ -284,6 +289,8 @@ final class ApiServer implements AutoCloseable {
         /** How far {@link #head} has been searched for the blank line. */
         private int scanned;
         private String method;
+        private String path;
+        private String query;
         private Map<String, List<String>> headers;
         private boolean keepAlive;
         private int contentLength;
@@ -294,8 +301,18 @@ final class ApiServer implements AutoCloseable {
         private ByteBuffer out;
         private long dropped;
 
+        private final String remoteAddress;
+
         Connection(SocketChannel channel) {
             this.channel = channel;
+            String address;
+            try {
+                address = channel.getRemoteAddress() instanceof java.net.InetSocketAddress a
+                        ? a.getAddress().getHostAddress() : "unknown";
+            } catch (IOException e) {
+                address = "unknown";
+            }
+            this.remoteAddress = address;
         }
 
         void ready(SelectionKey k) {
@@ -442,6 +459,10 @@ final class ApiServer implements AutoCloseable {
                 return framing("The request line is not an HTTP/1.1 request line.");
             }
             method = requestLine[0];
+            String target = requestLine[1];
+            int q = target.indexOf('?');
+            path = q < 0 ? target : target.substring(0, q);
+            query = q < 0 ? null : target.substring(q + 1);
             headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 String line = lines[i];
@@ -498,7 +519,7 @@ final class ApiServer implements AutoCloseable {
             updateInterest();
             byte[] bytes = body.array().length == contentLength ? body.array()
                     : Arrays.copyOf(body.array(), contentLength);
-            Request request = new Request(method, headers, bytes);
+            Request request = new Request(method, path, query, headers, bytes, remoteAddress);
             boolean close = !keepAlive;
             try {
                 workers.execute(() -> {

@@ -141,6 +141,7 @@ final class FileStore implements SecretPersistence {
             r.put("ScheduleExpression", s.rotationRules.scheduleExpression());
             r.put("Duration", s.rotationRules.duration());
         }
+        o.put("ResourcePolicy", s.resourcePolicy);
         putInstant(o, "ScheduleBase", s.scheduleBase);
         putInstant(o, "LastScheduledWindow", s.lastScheduledWindow);
         if (s.lastOutcome != null) {
@@ -198,6 +199,7 @@ final class FileStore implements SecretPersistence {
                         + e.getMessage());
             }
         }
+        s.resourcePolicy = text(o, "ResourcePolicy");
         s.scheduleBase = instant(o, "ScheduleBase");
         s.lastScheduledWindow = instant(o, "LastScheduledWindow");
         JsonNode out = o.path("LastOutcome");
@@ -216,7 +218,7 @@ final class FileStore implements SecretPersistence {
             SecretVersion v = new SecretVersion(id, instant(vo, "CreatedDate"), value);
             v.lastAccessedDate = instant(vo, "LastAccessedDate");
             vo.path("Labels").forEach(l -> v.labels.add(l.asText()));
-            s.versions.put(id, v);
+            s.addVersion(v);
         }
         return s;
     }

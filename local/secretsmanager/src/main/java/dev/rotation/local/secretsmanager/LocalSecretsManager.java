@@ -68,6 +68,12 @@ public final class LocalSecretsManager implements AutoCloseable {
     /** How long a request may take to arrive, from its first byte, and an idle connection may stay open. */
     public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The account in every ARN the server makes. */
+    public static final String ACCOUNT_ID = "123456789012";
+
+    /** The audit log's file name in the data directory, unless {@link Builder#auditLog(Path)} names another. */
+    public static final String AUDIT_LOG = "audit.log";
+
     /** Threads that run operations; only complete requests reach them. */
     private static final int WORKER_THREADS = 8;
 
@@ -81,6 +87,8 @@ public final class LocalSecretsManager implements AutoCloseable {
     private final Duration schedulerInterval;
     private final SecretStore store;
     private final SecretPersistence persistence;
+    private final AuditTrail audit;
+    private final AccessControl access;
     private final Rotator rotator;
     private ApiServer http;
     private ScheduledExecutorService scheduler;
@@ -98,8 +106,19 @@ public final class LocalSecretsManager implements AutoCloseable {
         this.region = b.region;
         this.schedulerInterval = b.schedulerInterval;
         this.persistence = b.dataDir == null ? SecretPersistence.IN_MEMORY : FileStore.open(b.dataDir);
-        this.store = new SecretStore(b.clock, b.region, b.accountId, persistence);
-        this.rotator = new Rotator(store, b.invoker, b.maxRotationAttempts, b.rotationStepTimeout);
+        Path auditFile = b.auditLog != null ? b.auditLog : b.dataDir != null ? b.dataDir.resolve(AUDIT_LOG) : null;
+        AuditTrail trail;
+        try {
+            trail = auditFile == null ? AuditTrail.inMemory() : AuditTrail.toFile(auditFile);
+        } catch (RuntimeException e) {
+            persistence.close();
+            throw e;
+        }
+        this.audit = trail;
+        b.auditListeners.forEach(audit::addListener);
+        this.access = b.iam == null ? AccessControl.OFF : new AccessControl(b.iam, Clock.systemUTC());
+        this.store = new SecretStore(b.clock, b.region, ACCOUNT_ID, persistence, audit);
+        this.rotator = new Rotator(store, audit, b.invoker, b.maxRotationAttempts, b.rotationStepTimeout);
     }
 
     public static Builder builder() {
@@ -116,7 +135,7 @@ public final class LocalSecretsManager implements AutoCloseable {
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         http = ApiServer.start(new InetSocketAddress(address, port),
                 HostCheck.of(host, address, allowRemote, allowedHosts), requestReadTimeout,
-                new ApiHandler(new Operations(store, rotator, json), json), WORKER_THREADS);
+                new ApiHandler(new Operations(store, rotator, json), json, store, access, audit), WORKER_THREADS);
         // Bound to all interfaces, the server is still reached (and its functions reach it) over loopback.
         String hostInUrl = address.isAnyLocalAddress()
                 ? (address.getAddress().length == 4 ? "127.0.0.1" : "[::1]")
@@ -240,6 +259,12 @@ public final class LocalSecretsManager implements AutoCloseable {
         }
         rotator.close();
         persistence.close();
+        audit.close();
+    }
+
+    /** The audit log being written, if any (under the data directory unless set otherwise). */
+    public Optional<Path> auditLog() {
+        return Optional.ofNullable(audit.file());
     }
 
     /** Settings for a {@link LocalSecretsManager}; {@link #build()} opens the data directory if one is set. */
@@ -255,7 +280,9 @@ public final class LocalSecretsManager implements AutoCloseable {
         private int maxRotationAttempts = DEFAULT_MAX_ROTATION_ATTEMPTS;
         private Duration rotationStepTimeout = DEFAULT_ROTATION_STEP_TIMEOUT;
         private String region = "us-east-1";
-        private final String accountId = "123456789012";
+        private Path auditLog;
+        private final List<AuditTrail.Listener> auditListeners = new ArrayList<>();
+        private IamConfig iam;
         private Duration schedulerInterval = Duration.ofMinutes(1);
 
         private Builder() {
@@ -354,6 +381,31 @@ public final class LocalSecretsManager implements AutoCloseable {
                 throw new IllegalArgumentException("rotationStepTimeout must be positive");
             }
             this.rotationStepTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Writes the audit trail (one CloudTrail-format JSON event per line, see {@link AuditEvent}) to this
+         * file; by default {@value #AUDIT_LOG} in the data directory, and none without one.
+         */
+        public Builder auditLog(Path file) {
+            this.auditLog = file;
+            return this;
+        }
+
+        /** Also hands every audit event to {@code listener}, on the thread that recorded it. May be called more than once. */
+        public Builder auditListener(AuditTrail.Listener listener) {
+            this.auditListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Turns access control on: every request must be signed (SigV4) with one of the config's access
+         * keys, and is allowed only as IAM would allow it for that key's principal, from its identity
+         * policies and the secret's resource policy. Off by default: any signature is accepted.
+         */
+        public Builder iam(IamConfig config) {
+            this.iam = config;
             return this;
         }
 

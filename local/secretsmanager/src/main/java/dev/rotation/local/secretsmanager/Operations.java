@@ -17,6 +17,23 @@ import java.util.Map;
  * seconds with a fraction, binary values as base64, as the SDKs and the CLI expect.
  */
 final class Operations {
+    /** BatchGetSecretValue: "Array Members: Minimum number of 1 item. Maximum number of 20 items." */
+    static final int MAX_BATCH = 20;
+    /** PutResourcePolicy: "Length Constraints: Minimum length of 1. Maximum length of 20480." */
+    static final int MAX_POLICY = 20480;
+
+    /**
+     * What an operation may need to know about the request beyond its body: a check of the caller's
+     * access to one secret (for the secrets a batch reads) and a record of each such read.
+     */
+    interface Call {
+        /** Throws AccessDeniedException unless the caller may do {@code action} on the secret. */
+        void authorize(String action, SecretStore.AccessView secret, String requestedId);
+
+        /** Records a GetSecretValue that a BatchGetSecretValue made, as the service logs one per secret. */
+        void recordRead(String secretId, String arn, ServiceException error);
+    }
+
     private final SecretStore store;
     private final Rotator rotator;
     private final PasswordGenerator passwords = new PasswordGenerator();
@@ -28,9 +45,19 @@ final class Operations {
         this.json = json;
     }
 
-    JsonNode handle(String operation, JsonNode body) {
+    JsonNode handle(String operation, JsonNode body, Call call) {
         Params p = new Params(body);
         return switch (operation) {
+            case "BatchGetSecretValue" -> batchGetSecretValue(p, call);
+            case "PutResourcePolicy" -> putResourcePolicy(p);
+            case "GetResourcePolicy" -> {
+                SecretStore.Policy policy = store.getResourcePolicy(p.requiredString("SecretId"));
+                ObjectNode o = json.createObjectNode().put("ARN", policy.arn()).put("Name", policy.name());
+                putIfSet(o, "ResourcePolicy", policy.policy());
+                yield o;
+            }
+            case "DeleteResourcePolicy" -> ref(store.deleteResourcePolicy(p.requiredString("SecretId")));
+            case "ValidateResourcePolicy" -> validateResourcePolicy(p);
             case "CreateSecret" -> createSecret(p);
             case "DescribeSecret" -> describeSecret(p);
             case "GetSecretValue" -> getSecretValue(p);
@@ -75,13 +102,11 @@ final class Operations {
     }
 
     private JsonNode describeSecret(Params p) {
-        Secret s = store.describe(p.requiredString("SecretId"));
+        Secret s = store.summary(p.requiredString("SecretId"));
         ObjectNode o = secretJson(s);
         ObjectNode stages = o.putObject("VersionIdsToStages");
-        for (SecretVersion v : s.versionsNewestFirst()) {
-            if (!v.deprecated()) {
-                stages.set(v.versionId, labels(v));
-            }
+        for (SecretVersion v : s.labeledNewestFirst()) {
+            stages.set(v.versionId, labels(v));
         }
         return o;
     }
@@ -128,8 +153,12 @@ final class Operations {
     }
 
     private JsonNode getSecretValue(Params p) {
-        SecretStore.Read r = store.getSecretValue(p.requiredString("SecretId"), p.string("VersionId"),
-                p.string("VersionStage"));
+        return valueJson(store.getSecretValue(p.requiredString("SecretId"), p.string("VersionId"),
+                p.string("VersionStage")));
+    }
+
+    /** GetSecretValue's answer, also one entry of BatchGetSecretValue's SecretValues. */
+    private ObjectNode valueJson(SecretStore.Read r) {
         ObjectNode o = json.createObjectNode();
         o.put("ARN", r.arn()).put("Name", r.name()).put("VersionId", r.versionId());
         if (r.value().isString()) {
@@ -188,15 +217,20 @@ final class Operations {
         return o;
     }
 
-    private JsonNode listSecrets(Params p) {
-        List<SecretStore.Filter> filters = null;
+    private static List<SecretStore.Filter> filters(Params p) {
         List<Params> raw = p.objectList("Filters");
-        if (raw != null) {
-            filters = new ArrayList<>();
-            for (Params f : raw) {
-                filters.add(new SecretStore.Filter(f.requiredString("Key"), f.stringList("Values")));
-            }
+        if (raw == null) {
+            return null;
         }
+        List<SecretStore.Filter> filters = new ArrayList<>();
+        for (Params f : raw) {
+            filters.add(new SecretStore.Filter(f.string("Key"), f.stringList("Values")));
+        }
+        return filters;
+    }
+
+    private JsonNode listSecrets(Params p) {
+        List<SecretStore.Filter> filters = filters(p);
         SecretStore.SecretPage page = store.listSecrets(filters, Boolean.TRUE.equals(p.bool("IncludePlannedDeletion")),
                 p.smallInteger("MaxResults"), p.string("NextToken"), p.string("SortOrder"), p.string("SortBy"));
         ObjectNode o = json.createObjectNode();
@@ -204,10 +238,8 @@ final class Operations {
         for (Secret s : page.secrets()) {
             ObjectNode e = secretJson(s);
             ObjectNode stages = e.putObject("SecretVersionsToStages");
-            for (SecretVersion v : s.versionsNewestFirst()) {
-                if (!v.deprecated()) {
-                    stages.set(v.versionId, labels(v));
-                }
+            for (SecretVersion v : s.labeledNewestFirst()) {
+                stages.set(v.versionId, labels(v));
             }
             list.add(e);
         }
@@ -247,6 +279,90 @@ final class Operations {
         ObjectNode o = json.createObjectNode();
         o.put("ARN", d.arn()).put("Name", d.name());
         time(o, "DeletionDate", d.deletionDate());
+        return o;
+    }
+
+    private JsonNode batchGetSecretValue(Params p, Call call) {
+        List<String> ids = p.stringList("SecretIdList");
+        List<SecretStore.Filter> filters = filters(p);
+        Integer maxResults = p.smallInteger("MaxResults");
+        String nextToken = p.string("NextToken");
+        // "You must include Filters or SecretIdList, but not both."
+        if ((ids == null) == (filters == null)) {
+            throw ServiceException.invalidParameter("Either SecretIdList or Filters must be included, but not both.");
+        }
+        ObjectNode o = json.createObjectNode();
+        List<String> targets;
+        if (ids != null) {
+            // MaxResults: "To use this parameter, you must also use the Filters parameter."
+            if (maxResults != null || nextToken != null) {
+                throw ServiceException.invalidParameter("MaxResults and NextToken can only be used with Filters.");
+            }
+            if (ids.isEmpty() || ids.size() > MAX_BATCH) {
+                throw ServiceException.invalidParameter("SecretIdList must list 1 to " + MAX_BATCH + " secrets, got "
+                        + ids.size() + ".");
+            }
+            ids.forEach(Validation::secretId);
+            targets = ids;
+        } else {
+            if (maxResults != null && (maxResults < 1 || maxResults > MAX_BATCH)) {
+                throw ServiceException.invalidParameter("MaxResults must be between 1 and " + MAX_BATCH + ", got "
+                        + maxResults + ".");
+            }
+            int max = maxResults == null ? MAX_BATCH : maxResults;
+            int offset = Paging.offset(nextToken);
+            List<Secret> all = store.matching(filters, false, null, null);
+            targets = Paging.page(all, offset, max).stream().map(s -> s.arn).toList();
+            putIfSet(o, "NextToken", Paging.nextToken(all.size(), offset, max));
+        }
+        ArrayNode values = o.putArray("SecretValues");
+        ArrayNode errors = o.putArray("Errors");
+        for (SecretStore.BatchItem item : store.batchGet(targets,
+                (id, s) -> call.authorize("secretsmanager:GetSecretValue", store.viewOf(s), id))) {
+            if (item.error() != null) {
+                errors.addObject().put("SecretId", item.secretId()).put("ErrorCode", item.error().type())
+                        .put("Message", item.error().getMessage());
+                call.recordRead(item.secretId(), null, item.error());
+                continue;
+            }
+            SecretStore.Read r = item.read();
+            values.add(valueJson(r));
+            call.recordRead(item.secretId(), r.arn(), null);
+        }
+        return o;
+    }
+
+    private JsonNode putResourcePolicy(Params p) {
+        String id = p.requiredString("SecretId");
+        String policy = p.requiredString("ResourcePolicy");
+        PolicyCheck.Result check = PolicyCheck.check(policy, MAX_POLICY);
+        // BlockPublicPolicy: "Specifies whether to block resource-based policies that allow broad access to
+        // the secret, for example those that use a wildcard for the principal. By default, public policies
+        // aren't blocked."
+        if (Boolean.TRUE.equals(p.bool("BlockPublicPolicy")) && check.broadAccess() != null) {
+            throw ServiceException.of("PublicPolicyException", "The BlockPublicPolicy parameter is set to true, and "
+                    + "the resource policy did not prevent broad access to the secret: " + check.broadAccess());
+        }
+        return ref(store.putResourcePolicy(id, policy));
+    }
+
+    private JsonNode validateResourcePolicy(Params p) {
+        String id = p.string("SecretId");
+        String policy = p.requiredString("ResourcePolicy");
+        if (id != null) {
+            store.getResourcePolicy(id); // the secret must exist
+        }
+        PolicyCheck.Result check = PolicyCheck.check(policy, MAX_POLICY);
+        ObjectNode o = json.createObjectNode();
+        ArrayNode errors = json.createArrayNode();
+        if (check.broadAccess() != null) {
+            errors.addObject().put("CheckName", "BROAD_ACCESS").put("ErrorMessage", check.broadAccess());
+        }
+        if (check.lockOut() != null) {
+            errors.addObject().put("CheckName", "LOCK_OUT").put("ErrorMessage", check.lockOut());
+        }
+        o.put("PolicyValidationPassed", errors.isEmpty());
+        o.set("ValidationErrors", errors);
         return o;
     }
 

@@ -1,6 +1,7 @@
 package dev.rotation.local.secretsmanager;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,7 @@ final class Rotator implements AutoCloseable {
             RotationStep.TEST_SECRET, RotationStep.FINISH_SECRET);
 
     private final SecretStore store;
+    private final AuditTrail audit;
     private final RotationInvoker invoker;
     private final int maxAttempts;
     private final Duration stepTimeout;
@@ -32,8 +34,9 @@ final class Rotator implements AutoCloseable {
     private final Object idle = new Object();
     private final AtomicInteger running = new AtomicInteger();
 
-    Rotator(SecretStore store, RotationInvoker invoker, int maxAttempts, Duration stepTimeout) {
+    Rotator(SecretStore store, AuditTrail audit, RotationInvoker invoker, int maxAttempts, Duration stepTimeout) {
         this.store = store;
+        this.audit = audit;
         this.invoker = invoker != null ? invoker : Rotator::noFunction;
         this.maxAttempts = maxAttempts;
         this.stepTimeout = stepTimeout;
@@ -51,8 +54,23 @@ final class Rotator implements AutoCloseable {
         });
     }
 
-    /** Invokes one step, failing it like Lambda's "Task timed out" when it runs past the timeout. */
+    /**
+     * Invokes one step, failing it like Lambda's "Task timed out" when it runs past the timeout, and
+     * records the invocation as Lambda's Invoke event by secretsmanager.amazonaws.com.
+     */
     private void invokeStep(String lambdaArn, RotationStep step) throws Exception {
+        Instant at = store.now();
+        String functionError = "Unhandled";
+        try {
+            call(lambdaArn, step);
+            functionError = null;
+        } finally {
+            audit.record(AuditEvent.lambdaInvoke(at, store.region(), lambdaArn, step.secretId(), step.step(),
+                    step.clientRequestToken(), functionError, store.accountId()));
+        }
+    }
+
+    private void call(String lambdaArn, RotationStep step) throws Exception {
         Future<Void> f = steps.submit(() -> {
             invoker.invoke(lambdaArn, step);
             return null;
@@ -134,6 +152,7 @@ final class Rotator implements AutoCloseable {
     }
 
     private void run(SecretStore.RotationTicket t) {
+        store.serviceEvent(t.testOnly() ? "TestRotationStarted" : "RotationStarted", t.arn(), t.versionId());
         List<String> steps = t.testOnly() ? List.of(RotationStep.TEST_SECRET) : STEPS;
         int attempts = t.testOnly() ? 1 : maxAttempts;
         String failedStep = null;
@@ -166,6 +185,8 @@ final class Rotator implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "rotation of " + t.arn() + " version " + t.versionId() + ": "
                         + status + " after " + attempt + " attempt(s)");
                 finish(t, status, null, attempt, null);
+                store.serviceEvent(t.testOnly() ? "TestRotationSucceeded" : "RotationSucceeded", t.arn(),
+                        t.versionId());
                 return;
             }
             if (Thread.currentThread().isInterrupted()) {
@@ -177,6 +198,7 @@ final class Rotator implements AutoCloseable {
                 + " after " + attempts + " attempt(s) at step " + failedStep + "; AWSPENDING stays on version "
                 + t.versionId() + ": " + reason);
         finish(t, status, failedStep, attempts, reason);
+        store.serviceEvent(t.testOnly() ? "TestRotationFailed" : "RotationFailed", t.arn(), t.versionId());
     }
 
     private void finish(SecretStore.RotationTicket t, String status, String step, int attempts, String reason) {

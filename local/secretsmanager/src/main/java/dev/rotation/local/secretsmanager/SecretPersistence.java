@@ -2,7 +2,10 @@ package dev.rotation.local.secretsmanager;
 
 import java.util.List;
 
-/** Where the store keeps committed secrets. Called with the store's lock held, in commit order. */
+/**
+ * Where the store keeps committed secrets. Called with the secret's lock held, so writes of one secret
+ * come in commit order; writes of different secrets may run at the same time.
+ */
 interface SecretPersistence extends AutoCloseable {
     List<Secret> loadAll();
 

@@ -17,14 +17,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * The secrets and the service's rules over them, independent of HTTP: staging labels, token
  * idempotency, deprecated versions and pruning, deletion and recovery, and the bookkeeping of
- * rotations (the {@link Rotator} runs the steps). Every public operation validates all its input
- * before it changes anything, runs under one lock, and persists before it returns.
+ * rotations (the {@link Rotator} runs the steps). Every operation validates all its input before it
+ * changes anything, and persists before it returns.
+ *
+ * <p>Locking: each secret is its own lock, so requests on different secrets run in parallel; only
+ * creating and dropping a secret also take the store's {@link #structure} lock (always before the
+ * secret's). A secret is found without a lock, then locked and checked not to have been dropped
+ * meanwhile ({@link #withSecret}). Names and ARNs are looked up in hash maps, staging labels in the
+ * secret's label index: no operation on one secret scans the others or its versions.
  */
 final class SecretStore {
     static final String AWSCURRENT = "AWSCURRENT";
@@ -79,16 +87,25 @@ final class SecretStore {
     private final String region;
     private final String accountId;
     private final SecretPersistence persistence;
+    private final AuditTrail audit;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Secret> byName = new LinkedHashMap<>();
+    private final Map<String, Secret> byName = new ConcurrentHashMap<>();
+    private final Map<String, Secret> byArn = new ConcurrentHashMap<>();
+    /** Held (before any secret's lock) to add or drop a secret. */
+    private final Object structure = new Object();
     /** The last state written to disk, per name, to roll back to when a write fails (not kept in memory mode). */
-    private final Map<String, Secret> committed = new LinkedHashMap<>();
+    private final Map<String, Secret> committed = new ConcurrentHashMap<>();
 
     SecretStore(Clock clock, String region, String accountId, SecretPersistence persistence) {
+        this(clock, region, accountId, persistence, AuditTrail.inMemory());
+    }
+
+    SecretStore(Clock clock, String region, String accountId, SecretPersistence persistence, AuditTrail audit) {
         this.clock = clock;
         this.region = region;
         this.accountId = accountId;
         this.persistence = persistence;
+        this.audit = audit;
         for (Secret s : persistence.loadAll()) {
             if (s.lastOutcome != null && !s.lastOutcome.finished()) {
                 s.lastOutcome = new RotationOutcome(s.lastOutcome.versionId(), RotationOutcome.FAILED,
@@ -96,8 +113,42 @@ final class SecretStore {
                         now());
             }
             byName.put(s.name, s);
+            byArn.put(s.arn, s);
             if (persistence != SecretPersistence.IN_MEMORY) {
                 committed.put(s.name, s.copy());
+            }
+        }
+    }
+
+    String region() {
+        return region;
+    }
+
+    String accountId() {
+        return accountId;
+    }
+
+    /** Records one of the service's own events (RotationStarted, EndSecretVersionDelete, ...). */
+    void serviceEvent(String name, String secretArn, String versionId) {
+        audit.record(AuditEvent.serviceEvent(now(), region, name, secretArn, versionId, accountId));
+    }
+
+    /**
+     * Runs {@code op} on the secret {@code secretId} names, holding its lock. Throws
+     * ResourceNotFoundException if there is none, and for {@code live} InvalidRequestException if it
+     * is scheduled for deletion.
+     */
+    private <T> T withSecret(String secretId, boolean live, Function<Secret, T> op) {
+        while (true) {
+            Secret s = find(secretId);
+            synchronized (s) {
+                if (s.removed) {
+                    continue; // dropped between the lookup and the lock: look again
+                }
+                if (live && s.deleted()) {
+                    throw ServiceException.invalidRequest(MARKED_DELETED);
+                }
+                return op.apply(s);
             }
         }
     }
@@ -115,19 +166,20 @@ final class SecretStore {
             committed.put(s.name, s.copy());
         } catch (RuntimeException e) {
             Secret before = committed.get(s.name);
-            if (before == null) {
-                byName.remove(s.name);
-            } else {
-                byName.put(s.name, before.copy());
+            if (before != null) {
+                s.restore(before);
             }
             throw e;
         }
     }
 
+    /** Drops a secret; the caller holds {@link #structure} and the secret's lock. */
     private void forget(Secret s) {
         persistence.delete(s);
         committed.remove(s.name);
-        byName.remove(s.name);
+        byName.remove(s.name, s);
+        byArn.remove(s.arn, s);
+        s.removed = true;
     }
 
     Instant now() {
@@ -140,8 +192,8 @@ final class SecretStore {
 
     // ---------------------------------------------------------------- create, read, write
 
-    synchronized Ref createSecret(String name, String token, String description, String kmsKeyId, SecretValue value,
-                                  Map<String, String> tags) {
+    Ref createSecret(String name, String token, String description, String kmsKeyId, SecretValue value,
+                     Map<String, String> tags) {
         Validation.name(name);
         Validation.maxLength(description, 2048, "Description");
         Validation.maxLength(kmsKeyId, 2048, "KmsKeyId");
@@ -149,26 +201,37 @@ final class SecretStore {
         if (token != null) {
             Validation.token(token, "ClientRequestToken");
         }
-        purgeIfExpired(byName.get(name));
-        Secret existing = byName.get(name);
-        if (existing != null) {
-            if (existing.deleted()) {
-                throw ServiceException.invalidRequest("You can't create this secret because a secret with the name "
-                        + name + " is already scheduled for deletion.");
+        synchronized (structure) {
+            Secret existing = byName.get(name);
+            if (existing != null) {
+                synchronized (existing) {
+                    if (!purgeIfExpired(existing)) {
+                        if (existing.deleted()) {
+                            throw ServiceException.invalidRequest("You can't create this secret because a secret with "
+                                    + "the name " + name + " is already scheduled for deletion.");
+                        }
+                        SecretVersion same = token == null ? null : existing.versions.get(token);
+                        if (same != null && value != null && value.equals(same.value)) {
+                            return new Ref(existing.arn, existing.name, same.versionId); // an idempotent retry
+                        }
+                        throw ServiceException.exists("The operation failed because the secret " + name
+                                + " already exists.");
+                    }
+                }
             }
-            SecretVersion same = token == null ? null : existing.versions.get(token);
-            if (same != null && value != null && value.equals(same.value)) {
-                return new Ref(existing.arn, existing.name, same.versionId); // an idempotent retry
+            Secret s = new Secret(UUID.randomUUID().toString(), arnFor(name), name, now());
+            s.description = description;
+            s.kmsKeyId = defaultKeyIsNull(kmsKeyId);
+            if (tags != null) {
+                s.tags.putAll(tags);
             }
-            throw ServiceException.exists("The operation failed because the secret " + name + " already exists.");
+            return insert(s, token, value);
         }
-        Secret s = new Secret(UUID.randomUUID().toString(), arnFor(name), name, now());
-        s.description = description;
-        s.kmsKeyId = kmsKeyId;
-        if (tags != null) {
-            s.tags.putAll(tags);
-        }
-        return insert(s, token, value);
+    }
+
+    /** An empty KmsKeyId means the default key, aws/secretsmanager, which DescribeSecret does not show. */
+    private static String defaultKeyIsNull(String kmsKeyId) {
+        return kmsKeyId == null || kmsKeyId.isEmpty() ? null : kmsKeyId;
     }
 
     /**
@@ -176,8 +239,7 @@ final class SecretStore {
      * {@code owningService}, with system tags ({@code aws:...}) that the public API refuses, plus
      * {@value #OWNING_SERVICE_TAG}, as the service adds. Its value is AWSCURRENT.
      */
-    synchronized Ref createManagedSecret(String name, String owningService, SecretValue value,
-                                         Map<String, String> systemTags) {
+    Ref createManagedSecret(String name, String owningService, SecretValue value, Map<String, String> systemTags) {
         Validation.managedName(name);
         Map<String, String> tags = new LinkedHashMap<>(systemTags);
         tags.put(OWNING_SERVICE_TAG, owningService);
@@ -188,14 +250,21 @@ final class SecretStore {
             }
         }
         validateTagLimits(tags, Map.of());
-        purgeIfExpired(byName.get(name));
-        if (byName.containsKey(name)) {
-            throw ServiceException.exists("The operation failed because the secret " + name + " already exists.");
+        synchronized (structure) {
+            Secret existing = byName.get(name);
+            if (existing != null) {
+                synchronized (existing) {
+                    if (!purgeIfExpired(existing)) {
+                        throw ServiceException.exists("The operation failed because the secret " + name
+                                + " already exists.");
+                    }
+                }
+            }
+            Secret s = new Secret(UUID.randomUUID().toString(), arnFor(name), name, now());
+            s.owningService = owningService;
+            s.tags.putAll(tags);
+            return insert(s, null, value);
         }
-        Secret s = new Secret(UUID.randomUUID().toString(), arnFor(name), name, now());
-        s.owningService = owningService;
-        s.tags.putAll(tags);
-        return insert(s, null, value);
     }
 
     /** Stores a new secret, with {@code value} (if any) as its AWSCURRENT version under the token. */
@@ -205,25 +274,40 @@ final class SecretStore {
             versionId = token != null ? token : UUID.randomUUID().toString();
             SecretVersion v = new SecretVersion(versionId, s.createdDate, value);
             v.labels.add(AWSCURRENT);
-            s.versions.put(versionId, v);
+            s.addVersion(v);
         }
-        save(s);
+        try {
+            save(s);
+        } catch (RuntimeException e) {
+            committed.remove(s.name);
+            throw e;
+        }
         byName.put(s.name, s);
+        byArn.put(s.arn, s);
         return new Ref(s.arn, s.name, versionId);
     }
 
-    synchronized Secret describe(String secretId) {
-        return find(secretId).copy();
+    /** A full copy of the secret, with every version (tests and the Java API). */
+    Secret describe(String secretId) {
+        return withSecret(secretId, false, Secret::copy);
     }
 
-    synchronized Read getSecretValue(String secretId, String versionId, String stage) {
+    /** What DescribeSecret shows: the metadata and the versions that have a staging label. */
+    Secret summary(String secretId) {
+        return withSecret(secretId, false, Secret::copyLabeled);
+    }
+
+    Read getSecretValue(String secretId, String versionId, String stage) {
         if (versionId != null) {
             Validation.versionId(versionId);
         }
         if (stage != null) {
             Validation.stage(stage);
         }
-        Secret s = findLive(secretId);
+        return withSecret(secretId, true, s -> read(s, versionId, stage));
+    }
+
+    private Read read(Secret s, String versionId, String stage) {
         SecretVersion v;
         if (versionId != null) {
             v = s.versions.get(versionId);
@@ -250,7 +334,30 @@ final class SecretStore {
         return new Read(s.arn, s.name, v.versionId, v.value, List.copyOf(v.labels), v.createdDate);
     }
 
-    synchronized Written putSecretValue(String secretId, String token, SecretValue value, List<String> stages) {
+    /** One secret of BatchGetSecretValue: its AWSCURRENT value, or the error the service would give. */
+    record BatchItem(String secretId, Read read, ServiceException error) {
+    }
+
+    /**
+     * BatchGetSecretValue's reads: {@code ids} by name or ARN, each answered or failed on its own (the
+     * caller checks access per secret with {@code allowed}, which throws to refuse one).
+     */
+    List<BatchItem> batchGet(List<String> ids, java.util.function.BiConsumer<String, Secret> allowed) {
+        List<BatchItem> out = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                out.add(new BatchItem(id, withSecret(id, true, s -> {
+                    allowed.accept(id, s);
+                    return read(s, null, null);
+                }), null));
+            } catch (ServiceException e) {
+                out.add(new BatchItem(id, null, e));
+            }
+        }
+        return out;
+    }
+
+    Written putSecretValue(String secretId, String token, SecretValue value, List<String> stages) {
         if (value == null) {
             throw ServiceException.invalidParameter("You must provide either SecretString or SecretBinary.");
         }
@@ -260,43 +367,45 @@ final class SecretStore {
         if (stages != null) {
             Validation.stages(stages);
         }
-        Secret s = findLive(secretId);
-        SecretVersion v = writeVersion(s, token, value, stages == null ? List.of(AWSCURRENT) : stages);
-        return new Written(s.arn, s.name, v.versionId, List.copyOf(v.labels));
+        return withSecret(secretId, true, s -> {
+            SecretVersion v = writeVersion(s, token, value, stages == null ? List.of(AWSCURRENT) : stages);
+            return new Written(s.arn, s.name, v.versionId, List.copyOf(v.labels));
+        });
     }
 
-    synchronized Ref updateSecret(String secretId, String token, String description, String kmsKeyId,
-                                  SecretValue value) {
+    Ref updateSecret(String secretId, String token, String description, String kmsKeyId, SecretValue value) {
         Validation.maxLength(description, 2048, "Description");
         Validation.maxLength(kmsKeyId, 2048, "KmsKeyId");
         if (token != null) {
             Validation.token(token, "ClientRequestToken");
         }
-        Secret s = findLive(secretId);
-        String versionId = null;
-        if (value != null) {
-            versionId = writeVersion(s, token, value, List.of(AWSCURRENT)).versionId;
-        }
-        boolean changed = false;
-        if (description != null) {
-            s.description = description;
-            changed = true;
-        }
-        if (kmsKeyId != null) {
-            s.kmsKeyId = kmsKeyId;
-            changed = true;
-        }
-        if (changed) {
-            s.lastChangedDate = now();
-            save(s);
-        }
-        return new Ref(s.arn, s.name, versionId);
+        return withSecret(secretId, true, s -> {
+            String versionId = null;
+            if (value != null) {
+                versionId = writeVersion(s, token, value, List.of(AWSCURRENT)).versionId;
+            }
+            boolean changed = false;
+            if (description != null) {
+                s.description = description;
+                changed = true;
+            }
+            if (kmsKeyId != null) {
+                s.kmsKeyId = defaultKeyIsNull(kmsKeyId);
+                changed = true;
+            }
+            if (changed) {
+                s.lastChangedDate = now();
+                save(s);
+            }
+            return new Ref(s.arn, s.name, versionId);
+        });
     }
 
     /**
      * Creates (or, for a value-less pending version, fills in) the version {@code token} and gives
      * it {@code stages}. Same token and same value: nothing changes. Same token, other value:
-     * ResourceExistsException.
+     * ResourceExistsException. A new AWSCURRENT version abandons an unfinished rotation, as the
+     * service does: AWSPENDING is taken off the rotation's version (RotationAbandoned).
      */
     private SecretVersion writeVersion(Secret s, String token, SecretValue value, List<String> stages) {
         String versionId = token != null ? token : UUID.randomUUID().toString();
@@ -314,17 +423,23 @@ final class SecretStore {
             // version RotateSecret created does not create a version: finishSecret moves AWSCURRENT.
             labels.add(AWSCURRENT);
         }
-        checkLabelCount(existing, labels);
+        checkLabelCount(s, existing, labels);
+        SecretVersion current = s.versionWithLabel(AWSCURRENT).orElse(null);
+        SecretVersion abandoned = labels.contains(AWSCURRENT) && !labels.contains(AWSPENDING)
+                ? s.versionWithLabel(AWSPENDING).filter(p -> p != current && p != existing).orElse(null) : null;
         Instant now = now();
         SecretVersion v = existing;
         if (v == null) {
             v = new SecretVersion(versionId, now, value);
-            s.versions.put(versionId, v);
+            s.addVersion(v);
         } else {
             v.value = value;
         }
         for (String label : labels) {
             attach(s, label, v);
+        }
+        if (abandoned != null) {
+            s.detachLabel(abandoned, AWSPENDING);
         }
         if (labels.contains(AWSCURRENT) && Boolean.TRUE.equals(s.rotationEnabled)) {
             s.scheduleBase = now; // a manual change of the current value counts as a rotation
@@ -332,12 +447,15 @@ final class SecretStore {
         s.lastChangedDate = now;
         prune(s);
         save(s);
+        if (abandoned != null) {
+            serviceEvent("RotationAbandoned", s.arn, abandoned.versionId);
+        }
         return v;
     }
 
     // ---------------------------------------------------------------- staging labels
 
-    synchronized Ref updateSecretVersionStage(String secretId, String stage, String moveTo, String removeFrom) {
+    Ref updateSecretVersionStage(String secretId, String stage, String moveTo, String removeFrom) {
         Validation.stage(stage);
         if (moveTo != null) {
             Validation.versionId(moveTo);
@@ -349,7 +467,13 @@ final class SecretStore {
             throw ServiceException.invalidParameter("Specify MoveToVersionId to attach the staging label " + stage
                     + ", RemoveFromVersionId to detach it, or both to move it.");
         }
-        Secret s = findLive(secretId);
+        return withSecret(secretId, true, s -> {
+            moveStage(s, stage, moveTo, removeFrom);
+            return new Ref(s.arn, s.name, null);
+        });
+    }
+
+    private void moveStage(Secret s, String stage, String moveTo, String removeFrom) {
         SecretVersion holder = s.versionWithLabel(stage).orElse(null);
         if (moveTo != null) {
             SecretVersion target = s.versions.get(moveTo);
@@ -368,7 +492,7 @@ final class SecretStore {
                         + " doesn't hold the staging label " + stage + "; no version does.");
             }
             if (holder != target) {
-                checkLabelCount(target, Set.of(stage));
+                checkLabelCount(s, target, Set.of(stage));
                 attach(s, stage, target);
             }
         } else {
@@ -385,12 +509,11 @@ final class SecretStore {
                 throw ServiceException.invalidParameter("You can only move staging label AWSCURRENT to a different "
                         + "secret version. It can't be completely detached.");
             }
-            from.labels.remove(stage);
+            s.detachLabel(from, stage);
         }
         s.lastChangedDate = now();
         prune(s);
         save(s);
-        return new Ref(s.arn, s.name, null);
     }
 
     /** Puts {@code label} on {@code target}, taking it off the version holding it; AWSCURRENT drags AWSPREVIOUS. */
@@ -399,17 +522,17 @@ final class SecretStore {
         if (holder == target) {
             return;
         }
-        if (holder != null) {
-            holder.labels.remove(label);
-        }
-        target.labels.add(label);
+        s.attachLabel(target, label);
         if (AWSCURRENT.equals(label) && holder != null) {
-            s.versionWithLabel(AWSPREVIOUS).ifPresent(p -> p.labels.remove(AWSPREVIOUS));
-            holder.labels.add(AWSPREVIOUS);
+            s.attachLabel(holder, AWSPREVIOUS);
         }
     }
 
-    private static void checkLabelCount(SecretVersion target, Set<String> adding) {
+    /**
+     * The service's quotas: 20 staging labels on a version, and 20 attached across all versions of a
+     * secret ("Staging labels attached across all versions of a secret: 20").
+     */
+    private static void checkLabelCount(Secret s, SecretVersion target, Set<String> adding) {
         Set<String> all = new HashSet<>(adding);
         if (target != null) {
             all.addAll(target.labels);
@@ -419,45 +542,66 @@ final class SecretStore {
                     + Validation.MAX_LABELS_PER_VERSION + " staging labels; this change would give it " + all.size()
                     + ".");
         }
+        long fresh = adding.stream().filter(l -> s.versionWithLabel(l).isEmpty()).count();
+        if (adding.contains(AWSCURRENT) && s.versionWithLabel(AWSCURRENT).isPresent()
+                && s.versionWithLabel(AWSPREVIOUS).isEmpty() && !adding.contains(AWSPREVIOUS)) {
+            fresh++; // moving AWSCURRENT gives its old version AWSPREVIOUS
+        }
+        if (s.labelCount() + fresh > Validation.MAX_LABELS_PER_SECRET) {
+            throw ServiceException.limitExceeded("A secret can have at most " + Validation.MAX_LABELS_PER_SECRET
+                    + " staging labels attached across all its versions; this change would give it "
+                    + (s.labelCount() + fresh) + ".");
+        }
     }
 
-    /** Drops the oldest deprecated versions beyond 100, never one younger than 24 hours. */
+    /**
+     * Drops the oldest deprecated versions beyond 100, never one younger than 24 hours. Versions are
+     * kept in creation order, so this stops at the first version that is too young: the cost is that
+     * of what it removes (plus the at most 20 labelled versions it passes), not of the whole list.
+     */
     private void prune(Secret s) {
         if (s.versions.size() <= MAX_VERSIONS) {
             return;
         }
         Instant cutoff = now().minus(VERSION_MIN_AGE);
-        List<SecretVersion> candidates = s.versions.values().stream()
-                .filter(SecretVersion::deprecated)
-                .filter(v -> v.createdDate.isBefore(cutoff))
-                .sorted(Comparator.comparing(v -> v.createdDate))
-                .toList();
-        for (SecretVersion v : candidates) {
-            if (s.versions.size() <= MAX_VERSIONS) {
+        List<SecretVersion> drop = new ArrayList<>();
+        int left = s.versions.size();
+        for (SecretVersion v : s.versions.values()) {
+            if (left <= MAX_VERSIONS || !v.createdDate.isBefore(cutoff)) {
                 break;
             }
-            s.versions.remove(v.versionId);
+            if (v.deprecated()) {
+                drop.add(v);
+                left--;
+            }
         }
+        drop.forEach(s::removeVersion);
     }
 
     // ---------------------------------------------------------------- listing
 
-    synchronized VersionPage listSecretVersionIds(String secretId, boolean includeDeprecated, Integer maxResults,
-                                                  String nextToken) {
+    VersionPage listSecretVersionIds(String secretId, boolean includeDeprecated, Integer maxResults,
+                                     String nextToken) {
         int max = Paging.maxResults(maxResults);
         int offset = Paging.offset(nextToken);
-        Secret s = find(secretId);
-        List<SecretVersion> all = s.versionsNewestFirst().stream()
-                .filter(v -> includeDeprecated || !v.deprecated())
-                .map(SecretVersion::copy)
-                .toList();
-        return new VersionPage(s.copy(), Paging.page(all, offset, max), Paging.nextToken(all.size(), offset, max));
+        return withSecret(secretId, false, s -> {
+            List<SecretVersion> all = includeDeprecated ? s.versionsNewestFirst() : s.labeledNewestFirst();
+            List<SecretVersion> page = Paging.page(all, offset, max).stream().map(SecretVersion::copy).toList();
+            Secret meta = s.copyLabeled();
+            return new VersionPage(meta, page, Paging.nextToken(all.size(), offset, max));
+        });
     }
 
-    synchronized SecretPage listSecrets(List<Filter> filters, boolean includePlannedDeletion, Integer maxResults,
-                                        String nextToken, String sortOrder, String sortBy) {
+    SecretPage listSecrets(List<Filter> filters, boolean includePlannedDeletion, Integer maxResults,
+                           String nextToken, String sortOrder, String sortBy) {
         int max = Paging.maxResults(maxResults);
         int offset = Paging.offset(nextToken);
+        List<Secret> all = matching(filters, includePlannedDeletion, sortOrder, sortBy);
+        return new SecretPage(Paging.page(all, offset, max), Paging.nextToken(all.size(), offset, max));
+    }
+
+    /** The secrets the filters select, as labelled copies, in the given order (ListSecrets, BatchGetSecretValue). */
+    List<Secret> matching(List<Filter> filters, boolean includePlannedDeletion, String sortOrder, String sortBy) {
         Predicate<Secret> match = SecretFilters.of(filters);
         Comparator<Secret> order = switch (sortBy == null ? "created-date" : sortBy) {
             case "created-date" -> Comparator.comparing((Secret x) -> x.createdDate);
@@ -476,18 +620,21 @@ final class SecretStore {
             order = order.reversed();
         }
         purgeExpired();
-        List<Secret> all = byName.values().stream()
-                .filter(x -> includePlannedDeletion || !x.deleted())
-                .filter(match)
-                .sorted(order.thenComparing(x -> x.name))
-                .toList();
-        List<Secret> pageOf = Paging.page(all, offset, max).stream().map(Secret::copy).toList();
-        return new SecretPage(pageOf, Paging.nextToken(all.size(), offset, max));
+        List<Secret> copies = new ArrayList<>();
+        for (Secret x : byName.values()) {
+            synchronized (x) {
+                if (!x.removed && (includePlannedDeletion || !x.deleted()) && match.test(x)) {
+                    copies.add(x.copyLabeled());
+                }
+            }
+        }
+        copies.sort(order.thenComparing(x -> x.name));
+        return copies;
     }
 
     // ---------------------------------------------------------------- deletion
 
-    synchronized Deleted deleteSecret(String secretId, Long recoveryWindowInDays, boolean force) {
+    Deleted deleteSecret(String secretId, Long recoveryWindowInDays, boolean force) {
         if (force && recoveryWindowInDays != null) {
             throw ServiceException.invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with "
                     + "RecoveryWindowInDays.");
@@ -496,48 +643,92 @@ final class SecretStore {
         if (days < 7 || days > 30) {
             throw ServiceException.invalidParameter("RecoveryWindowInDays must be between 7 and 30, got " + days + ".");
         }
-        Secret s = find(secretId);
         Instant now = now();
         if (force) {
+            // "If you forcibly delete an already deleted or nonexistent secret, the operation does not
+            // return ResourceNotFoundException."
+            Validation.secretId(secretId);
+            synchronized (structure) {
+                Secret s = lookup(secretId);
+                if (s == null) {
+                    return new Deleted(secretId.startsWith("arn:") ? secretId : arnFor(secretId),
+                            nameOf(secretId), now);
+                }
+                synchronized (s) {
+                    s.rotationGeneration++;
+                    forget(s);
+                    versionEvents(s, "EndSecretVersionDelete");
+                    return new Deleted(s.arn, s.name, now);
+                }
+            }
+        }
+        return withSecret(secretId, false, s -> {
+            if (s.deleted()) {
+                throw ServiceException.invalidRequest("You tried to perform the operation on a secret that's currently "
+                        + "marked deleted.");
+            }
+            s.deletedDate = now.plus(Duration.ofDays(days));
             s.rotationGeneration++;
-            forget(s);
-            return new Deleted(s.arn, s.name, now);
-        }
-        if (s.deleted()) {
-            throw ServiceException.invalidRequest("You tried to perform the operation on a secret that's currently "
-                    + "marked deleted.");
-        }
-        s.deletedDate = now.plus(Duration.ofDays(days));
-        s.rotationGeneration++;
-        s.lastChangedDate = now;
-        save(s);
-        return new Deleted(s.arn, s.name, s.deletedDate);
+            s.lastChangedDate = now;
+            save(s);
+            versionEvents(s, "StartSecretVersionDelete");
+            return new Deleted(s.arn, s.name, s.deletedDate);
+        });
     }
 
-    synchronized Ref restoreSecret(String secretId) {
-        Secret s = find(secretId);
-        if (s.deleted()) {
-            s.deletedDate = null;
-            s.lastChangedDate = now();
-            save(s);
+    /** The name in a SecretId: the id itself, or the ARN's resource part without its random suffix. */
+    private static String nameOf(String secretId) {
+        int at = secretId.indexOf(":secret:");
+        if (!secretId.startsWith("arn:") || at < 0) {
+            return secretId;
         }
-        return new Ref(s.arn, s.name, null);
+        String rest = secretId.substring(at + 8);
+        return rest.length() > 7 && rest.charAt(rest.length() - 7) == '-' ? rest.substring(0, rest.length() - 7) : rest;
+    }
+
+    /** One deletion event per version, as the service records them. */
+    private void versionEvents(Secret s, String name) {
+        for (SecretVersion v : s.versions.values()) {
+            serviceEvent(name, s.arn, v.versionId);
+        }
+    }
+
+    Ref restoreSecret(String secretId) {
+        return withSecret(secretId, false, s -> {
+            if (s.deleted()) {
+                s.deletedDate = null;
+                s.lastChangedDate = now();
+                save(s);
+                versionEvents(s, "CancelSecretVersionDelete");
+            }
+            return new Ref(s.arn, s.name, null);
+        });
     }
 
     /** Removes every secret whose recovery window has ended; returns how many. */
-    synchronized int purgeExpired() {
+    int purgeExpired() {
         int n = 0;
-        for (Secret s : List.copyOf(byName.values())) {
-            if (purgeIfExpired(s)) {
-                n++;
+        Instant now = now();
+        for (Secret s : byName.values()) {
+            Instant d = s.deletedDate; // read without the lock: purgeIfExpired checks again under it
+            if (d != null && !now.isBefore(d)) {
+                synchronized (structure) {
+                    synchronized (s) {
+                        if (purgeIfExpired(s)) {
+                            n++;
+                        }
+                    }
+                }
             }
         }
         return n;
     }
 
+    /** Drops {@code s} if its recovery window ended; the caller holds {@link #structure} and its lock. */
     private boolean purgeIfExpired(Secret s) {
-        if (s != null && s.deleted() && !now().isBefore(s.deletedDate)) {
+        if (!s.removed && s.deleted() && !now().isBefore(s.deletedDate)) {
             forget(s);
+            versionEvents(s, "EndSecretVersionDelete");
             return true;
         }
         return false;
@@ -545,19 +736,20 @@ final class SecretStore {
 
     // ---------------------------------------------------------------- tags
 
-    synchronized Ref tagResource(String secretId, Map<String, String> tags) {
+    Ref tagResource(String secretId, Map<String, String> tags) {
         if (tags == null || tags.isEmpty()) {
             throw ServiceException.invalidParameter("Tags must list at least one tag.");
         }
-        Secret s = findLive(secretId);
-        validateTags(tags, s.tags);
-        s.tags.putAll(tags);
-        s.lastChangedDate = now();
-        save(s);
-        return new Ref(s.arn, s.name, null);
+        return withSecret(secretId, true, s -> {
+            validateTags(tags, s.tags);
+            s.tags.putAll(tags);
+            s.lastChangedDate = now();
+            save(s);
+            return new Ref(s.arn, s.name, null);
+        });
     }
 
-    synchronized Ref untagResource(String secretId, List<String> keys) {
+    Ref untagResource(String secretId, List<String> keys) {
         if (keys == null) {
             throw ServiceException.invalidParameter("TagKeys is required.");
         }
@@ -567,11 +759,12 @@ final class SecretStore {
                         + "can't be removed.");
             }
         }
-        Secret s = findLive(secretId);
-        keys.forEach(s.tags::remove);
-        s.lastChangedDate = now();
-        save(s);
-        return new Ref(s.arn, s.name, null);
+        return withSecret(secretId, true, s -> {
+            keys.forEach(s.tags::remove);
+            s.lastChangedDate = now();
+            save(s);
+            return new Ref(s.arn, s.name, null);
+        });
     }
 
     private static boolean reserved(String tagKey) {
@@ -608,14 +801,67 @@ final class SecretStore {
         }
     }
 
+    // ---------------------------------------------------------------- resource policies
+
+    /** The secret's resource policy as the caller stored it, or null. */
+    record Policy(String arn, String name, String policy) {
+    }
+
+    Policy getResourcePolicy(String secretId) {
+        return withSecret(secretId, false, s -> new Policy(s.arn, s.name, s.resourcePolicy));
+    }
+
+    /** Stores an already validated policy. */
+    Ref putResourcePolicy(String secretId, String policy) {
+        return withSecret(secretId, true, s -> {
+            s.resourcePolicy = policy;
+            s.lastChangedDate = now();
+            save(s);
+            return new Ref(s.arn, s.name, null);
+        });
+    }
+
+    Ref deleteResourcePolicy(String secretId) {
+        return withSecret(secretId, true, s -> {
+            if (s.resourcePolicy != null) {
+                s.resourcePolicy = null;
+                s.lastChangedDate = now();
+                save(s);
+            }
+            return new Ref(s.arn, s.name, null);
+        });
+    }
+
+    /**
+     * What the access check needs to know about a secret, copied under its lock: its ARN, name, tags,
+     * resource policy, rotation function, and which staging labels the version {@code versionId} has.
+     */
+    record AccessView(String arn, String name, Map<String, String> tags, String resourcePolicy,
+                      String rotationLambdaArn, String description, String kmsKeyId) {
+    }
+
+    /** The access view of {@code secretId}, or empty when there is no such secret (the operation then says so). */
+    Optional<AccessView> accessView(String secretId) {
+        try {
+            return Optional.of(withSecret(secretId, false, this::viewOf));
+        } catch (ServiceException e) {
+            return Optional.empty();
+        }
+    }
+
+    AccessView viewOf(Secret s) {
+        return new AccessView(s.arn, s.name, Map.copyOf(s.tags), s.resourcePolicy, s.rotationLambdaArn,
+                s.description, s.kmsKeyId);
+    }
+
     // ---------------------------------------------------------------- rotation
 
     /**
      * RotateSecret's synchronous part: validates, stores the configuration and creates the
      * value-less AWSPENDING version under the token. The returned ticket says whether to run.
      */
-    synchronized RotationTicket startRotation(String secretId, String token, String lambdaArn, RulesInput rules,
-                                              boolean rotateImmediately) {
+    RotationTicket startRotation(String secretId, String token, String lambdaArn, RulesInput rules,
+                                 boolean rotateImmediately) {
         if (token != null) {
             Validation.token(token, "ClientRequestToken");
         }
@@ -626,13 +872,15 @@ final class SecretStore {
         }
         RotationRules parsed = rules == null ? null
                 : RotationRules.of(rules.automaticallyAfterDays(), rules.scheduleExpression(), rules.duration(), now());
-        Secret s = findLive(secretId);
-        String function = lambdaArn != null ? lambdaArn : s.rotationLambdaArn;
-        if (function == null) {
-            throw ServiceException.invalidRequest("No Lambda rotation function ARN is associated with this secret; "
-                    + "pass RotationLambdaARN.");
-        }
-        return begin(s, token == null ? UUID.randomUUID().toString() : token, function, parsed, !rotateImmediately);
+        return withSecret(secretId, true, s -> {
+            String function = lambdaArn != null ? lambdaArn : s.rotationLambdaArn;
+            if (function == null) {
+                throw ServiceException.invalidRequest("No Lambda rotation function ARN is associated with this "
+                        + "secret; pass RotationLambdaARN.");
+            }
+            return begin(s, token == null ? UUID.randomUUID().toString() : token, function, parsed,
+                    !rotateImmediately);
+        });
     }
 
     private RotationTicket begin(Secret s, String token, String function, RotationRules rules, boolean testOnly) {
@@ -671,11 +919,11 @@ final class SecretStore {
         s.rotationEnabled = true;
         if (!resume) {
             if (pending != null) {
-                pending.labels.remove(AWSPENDING); // left on AWSCURRENT by a finished rotation: normal
+                s.detachLabel(pending, AWSPENDING); // left on AWSCURRENT by a finished rotation: normal
             }
             SecretVersion v = new SecretVersion(token, now, null);
             v.labels.add(AWSPENDING);
-            s.versions.put(token, v);
+            s.addVersion(v);
             prune(s);
         }
         s.lastOutcome = new RotationOutcome(token, RotationOutcome.IN_PROGRESS, null, 0, null, now);
@@ -689,34 +937,48 @@ final class SecretStore {
                 UUID.randomUUID().toString(), run);
     }
 
-    synchronized Ref cancelRotateSecret(String secretId) {
-        Secret s = findLive(secretId);
-        if (s.rotationEnabled == null) {
-            throw ServiceException.invalidRequest("Rotation was never configured for this secret.");
-        }
-        s.rotationEnabled = false;
-        s.rotationGeneration++;
-        s.lastChangedDate = now();
-        save(s);
-        SecretVersion current = s.versionWithLabel(AWSCURRENT).orElse(null);
-        String pendingId = s.versionWithLabel(AWSPENDING).filter(p -> p != current).map(p -> p.versionId)
-                .orElse(null);
-        return new Ref(s.arn, s.name, pendingId);
+    Ref cancelRotateSecret(String secretId) {
+        return withSecret(secretId, true, s -> {
+            if (s.rotationEnabled == null) {
+                throw ServiceException.invalidRequest("Rotation was never configured for this secret.");
+            }
+            s.rotationEnabled = false;
+            s.rotationGeneration++;
+            s.lastChangedDate = now();
+            save(s);
+            SecretVersion current = s.versionWithLabel(AWSCURRENT).orElse(null);
+            String pendingId = s.versionWithLabel(AWSPENDING).filter(p -> p != current).map(p -> p.versionId)
+                    .orElse(null);
+            return new Ref(s.arn, s.name, pendingId);
+        });
     }
 
     /** True while the ticket's rotation may go on: not cancelled, secret not deleted. */
-    synchronized boolean rotationActive(RotationTicket t) {
-        Secret s = byName.get(t.name());
-        return s != null && s.arn.equals(t.arn()) && !s.deleted() && s.rotationGeneration == t.generation()
-                && Boolean.TRUE.equals(s.rotationEnabled);
+    boolean rotationActive(RotationTicket t) {
+        Secret s = byArn.get(t.arn());
+        if (s == null) {
+            return false;
+        }
+        synchronized (s) {
+            return !s.removed && !s.deleted() && s.rotationGeneration == t.generation()
+                    && Boolean.TRUE.equals(s.rotationEnabled);
+        }
     }
 
     /** Records progress or the end of a rotation; success sets LastRotatedDate and the next schedule. */
-    synchronized void recordOutcome(RotationTicket t, RotationOutcome outcome) {
-        Secret s = byName.get(t.name());
-        if (s == null || !s.arn.equals(t.arn())) {
+    void recordOutcome(RotationTicket t, RotationOutcome outcome) {
+        Secret s = byArn.get(t.arn());
+        if (s == null) {
             return;
         }
+        synchronized (s) {
+            if (!s.removed) {
+                record(s, t, outcome);
+            }
+        }
+    }
+
+    private void record(Secret s, RotationTicket t, RotationOutcome outcome) {
         s.lastOutcome = outcome;
         if (!outcome.finished()) {
             return; // progress is kept in memory; the end of the rotation is persisted
@@ -729,36 +991,41 @@ final class SecretStore {
         if (t.testOnly()) {
             // RotateImmediately=false: the test version is removed again, as the service does.
             SecretVersion v = s.versions.get(t.versionId());
-            if (v != null && v.labels.remove(AWSPENDING) && v.value == null && v.labels.isEmpty()) {
-                s.versions.remove(v.versionId);
+            if (v != null && s.detachLabel(v, AWSPENDING) && v.value == null && v.labels.isEmpty()) {
+                s.removeVersion(v);
             }
         }
         save(s);
     }
 
     /** Starts the scheduled rotations whose window is open now; returns their tickets. */
-    synchronized List<RotationTicket> startDueRotations(java.util.function.Consumer<String> skipped) {
+    List<RotationTicket> startDueRotations(java.util.function.Consumer<String> skipped) {
         purgeExpired();
         Instant now = now();
         List<RotationTicket> started = new ArrayList<>();
         for (Secret s : byName.values()) {
-            Optional<RotationRules.Window> w = s.nextWindow(now);
-            if (w.isEmpty() || !w.get().contains(now)) {
-                continue;
-            }
-            s.lastScheduledWindow = w.get().start();
-            try {
-                started.add(begin(s, UUID.randomUUID().toString(), s.rotationLambdaArn, null, false));
-            } catch (ServiceException e) {
-                save(s);
-                skipped.accept(s.arn + ": " + e.getMessage());
+            synchronized (s) {
+                if (s.removed) {
+                    continue;
+                }
+                Optional<RotationRules.Window> w = s.nextWindow(now);
+                if (w.isEmpty() || !w.get().contains(now)) {
+                    continue;
+                }
+                s.lastScheduledWindow = w.get().start();
+                try {
+                    started.add(begin(s, UUID.randomUUID().toString(), s.rotationLambdaArn, null, false));
+                } catch (ServiceException e) {
+                    save(s);
+                    skipped.accept(s.arn + ": " + e.getMessage());
+                }
             }
         }
         return started;
     }
 
-    synchronized Optional<RotationOutcome> outcome(String secretId) {
-        return Optional.ofNullable(find(secretId).lastOutcome);
+    Optional<RotationOutcome> outcome(String secretId) {
+        return withSecret(secretId, false, s -> Optional.ofNullable(s.lastOutcome));
     }
 
     /** The next rotation date DescribeSecret shows: the last second of the next window. */
@@ -770,18 +1037,22 @@ final class SecretStore {
      * Removes the secret's values from a message written by a rotation function before it is logged
      * or shown: whole stored strings, and the values of JSON keys that name a password or secret.
      */
-    synchronized String scrub(String arn, String message) {
+    String scrub(String arn, String message) {
         if (message == null) {
             return null;
         }
         String out = message;
-        Secret s = byName.values().stream().filter(x -> x.arn.equals(arn)).findFirst().orElse(null);
+        Secret s = byArn.get(arn);
         if (s != null) {
-            for (SecretVersion v : s.versions.values()) {
-                if (v.value == null || !v.value.isString()) {
-                    continue;
+            List<String> texts = new ArrayList<>();
+            synchronized (s) {
+                for (SecretVersion v : s.versions.values()) {
+                    if (v.value != null && v.value.isString()) {
+                        texts.add(v.value.string());
+                    }
                 }
-                String text = v.value.string();
+            }
+            for (String text : texts) {
                 for (String secret : sensitiveParts(text)) {
                     out = out.replace(secret, "*****");
                 }
@@ -814,29 +1085,39 @@ final class SecretStore {
 
     // ---------------------------------------------------------------- lookup
 
-    private Secret findLive(String secretId) {
-        Secret s = find(secretId);
-        if (s.deleted()) {
-            throw ServiceException.invalidRequest(MARKED_DELETED);
+    /**
+     * Resolves a name, a full ARN or a partial ARN (without the random suffix), without a lock;
+     * a secret whose recovery window has ended is purged and not found.
+     */
+    private Secret find(String secretId) {
+        Validation.secretId(secretId);
+        Secret s = lookup(secretId);
+        if (s != null && s.deletedDate != null && !now().isBefore(s.deletedDate)) {
+            synchronized (structure) {
+                synchronized (s) {
+                    purgeIfExpired(s);
+                }
+            }
+            s = null;
+        }
+        if (s == null) {
+            throw ServiceException.notFound("Secrets Manager can't find the specified secret.");
         }
         return s;
     }
 
-    /** Resolves a name, a full ARN or a partial ARN (without the random suffix). */
-    private Secret find(String secretId) {
-        Validation.secretId(secretId);
+    private Secret lookup(String secretId) {
         Secret s = byName.get(secretId);
         if (s == null && secretId.startsWith("arn:")) {
-            for (Secret x : byName.values()) {
-                if (x.arn.equals(secretId) || (x.arn.length() == secretId.length() + 7 && x.arn.startsWith(secretId)
-                        && x.arn.charAt(secretId.length()) == '-')) {
-                    s = x;
-                    break;
+            s = byArn.get(secretId);
+            if (s == null) {
+                // A partial ARN: the secret's ARN is it plus "-" and six random characters.
+                Secret named = byName.get(nameOf(secretId + "-XXXXXX"));
+                if (named != null && named.arn.length() == secretId.length() + 7 && named.arn.startsWith(secretId)
+                        && named.arn.charAt(secretId.length()) == '-') {
+                    s = named;
                 }
             }
-        }
-        if (s == null || purgeIfExpired(s)) {
-            throw ServiceException.notFound("Secrets Manager can't find the specified secret.");
         }
         return s;
     }

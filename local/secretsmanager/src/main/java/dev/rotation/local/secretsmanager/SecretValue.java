@@ -21,6 +21,10 @@ final class SecretValue {
 
     static SecretValue ofString(String value) {
         Objects.requireNonNull(value, "value");
+        if (value.isEmpty()) {
+            // SecretString: "Length Constraints: Minimum length of 1."
+            throw ServiceException.invalidParameter("SecretString must not be empty.");
+        }
         int size = value.getBytes(StandardCharsets.UTF_8).length;
         if (size > MAX_BYTES) {
             throw ServiceException.invalidParameter(

@@ -5,7 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * One version of a secret. Mutable, and only ever touched while the store's lock is held. A
+ * One version of a secret. Mutable, and only ever touched while its secret's lock is held; its
+ * labels change only through {@link Secret#attachLabel} and {@link Secret#detachLabel}. A
  * version created by RotateSecret has no value until the rotation function's createSecret step
  * puts one; the value, once set, never changes.
  */
@@ -15,6 +16,8 @@ final class SecretVersion {
     SecretValue value;
     final Set<String> labels = new LinkedHashSet<>();
     Instant lastAccessedDate;
+    /** Order of addition to its secret (see {@link Secret#addVersion}). */
+    long sequence;
 
     SecretVersion(String versionId, Instant createdDate, SecretValue value) {
         this.versionId = versionId;
@@ -26,6 +29,7 @@ final class SecretVersion {
         SecretVersion c = new SecretVersion(versionId, createdDate, value);
         c.labels.addAll(labels);
         c.lastAccessedDate = lastAccessedDate;
+        c.sequence = sequence;
         return c;
     }
 

@@ -10,6 +10,7 @@ final class Validation {
     private static final Pattern MANAGED_NAME = Pattern.compile("[A-Za-z0-9/_+=.@!-]{1,512}");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{32,64}");
     static final int MAX_LABELS_PER_VERSION = 20;
+    static final int MAX_LABELS_PER_SECRET = 20;
 
     private Validation() {
     }

@@ -62,9 +62,26 @@ class AwsCliIT {
     }
 
     private Result awsAt(String endpoint, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", endpoint,
-                "--output", "json", "secretsmanager"));
+        return awsService(endpoint, "secretsmanager", args);
+    }
+
+    private JsonNode okWith(String service, String... args) throws IOException, InterruptedException {
+        Result r = awsService(server.endpoint().toString(), service, args);
+        assertThat(r.exit()).as("aws %s failed: %s", String.join(" ", args), r.err()).isZero();
+        return r.json();
+    }
+
+    private Result awsService(String endpoint, String service, String... args) throws IOException,
+            InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("--endpoint-url", endpoint, "--output", "json", service));
         cmd.addAll(List.of(args));
+        return runAws(cmd);
+    }
+
+    private Result runAws(List<String> arguments) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(AWS.toString()));
+        cmd.addAll(arguments);
+        String[] args = arguments.toArray(new String[0]);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.put("AWS_ACCESS_KEY_ID", "AKIDLOCAL");
@@ -156,5 +173,52 @@ class AwsCliIT {
         Result missing = aws("describe-secret", "--secret-id", "nope");
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).contains("ResourceNotFoundException");
+    }
+
+    @Test
+    void awsCli_batchGetAndResourcePolicies() throws Exception {
+        ok("create-secret", "--name", "cli/one", "--secret-string", "value-one");
+        ok("create-secret", "--name", "cli/two", "--secret-string", "value-two");
+
+        // The Debian package's CLI (2.9) predates BatchGetSecretValue (2023-11): give it the operation's model,
+        // written from the API reference's request and response syntax, as `aws configure add-model` does.
+        Path model = home.resolve("batch-model.json");
+        try (var in = AwsCliIT.class.getResourceAsStream("/batch-get-secret-value-model.json")) {
+            Files.copy(in, model);
+        }
+        Result added = runAws(List.of("configure", "add-model", "--service-model", "file://" + model,
+                "--service-name", "secretsmanager-batch"));
+        assertThat(added.exit()).as(added.err()).isZero();
+        JsonNode batch = okWith("secretsmanager-batch", "batch-get-secret-value", "--secret-id-list", "cli/one",
+                "cli/two", "cli/none");
+        assertThat(batch.path("SecretValues")).hasSize(2);
+        assertThat(batch.path("SecretValues").get(0).path("SecretString").asText()).isEqualTo("value-one");
+        assertThat(batch.path("Errors").get(0).path("SecretId").asText()).isEqualTo("cli/none");
+        assertThat(batch.path("Errors").get(0).path("ErrorCode").asText()).isEqualTo("ResourceNotFoundException");
+        JsonNode filtered = okWith("secretsmanager-batch", "batch-get-secret-value", "--filters",
+                "Key=name,Values=cli/t");
+        assertThat(filtered.path("SecretValues")).hasSize(1);
+        assertThat(filtered.path("SecretValues").get(0).path("Name").asText()).isEqualTo("cli/two");
+
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
+                + "{\"AWS\":\"arn:aws:iam::123456789012:role/app\"},\"Action\":\"secretsmanager:GetSecretValue\","
+                + "\"Resource\":\"*\"}]}";
+        JsonNode validated = ok("validate-resource-policy", "--resource-policy", policy);
+        assertThat(validated.path("PolicyValidationPassed").asBoolean()).isTrue();
+        JsonNode put = ok("put-resource-policy", "--secret-id", "cli/one", "--resource-policy", policy,
+                "--block-public-policy");
+        assertThat(put.path("Name").asText()).isEqualTo("cli/one");
+        assertThat(ok("get-resource-policy", "--secret-id", "cli/one").path("ResourcePolicy").asText())
+                .isEqualTo(policy);
+
+        String open = policy.replace("{\"AWS\":\"arn:aws:iam::123456789012:role/app\"}", "\"*\"");
+        JsonNode broad = ok("validate-resource-policy", "--resource-policy", open);
+        assertThat(broad.path("PolicyValidationPassed").asBoolean()).isFalse();
+        Result blocked = aws("put-resource-policy", "--secret-id", "cli/one", "--resource-policy", open,
+                "--block-public-policy");
+        assertThat(blocked.exit()).isNotZero();
+        assertThat(blocked.err()).contains("PublicPolicyException");
+        assertThat(ok("get-resource-policy", "--secret-id", "cli/one").path("ResourcePolicy").asText())
+                .isEqualTo(policy);
     }
 }

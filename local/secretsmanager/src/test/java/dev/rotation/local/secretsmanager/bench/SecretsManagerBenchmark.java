@@ -25,7 +25,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Throughput of GetSecretValue and PutSecretValue through the SDK v2 client over loopback, in
- * memory and with an encrypted, fsynced data directory. Not a test: run it by hand.
+ * memory and with an encrypted, fsynced data directory; then whether a read's cost grows with the work:
+ * GetSecretValue in three rounds while PutSecretValue keeps adding versions to the same secrets, at 10 to
+ * 10,000 versions per secret, with 2,000 secrets, and while 200 connections sit stalled mid-request; and
+ * this JVM's resident memory (server and client together). Not a test: run it by hand.
  *
  * <pre>
  * ./mvnw -B -q -pl local test-compile org.codehaus.mojo:exec-maven-plugin:3.6.4:java \
@@ -69,6 +72,129 @@ public final class SecretsManagerBenchmark {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        try (LocalSecretsManager server = LocalSecretsManager.builder().port(0).schedulerInterval(Duration.ZERO)
+                .build().start()) {
+            growth(server.endpoint());
+        }
+        System.out.println("peak RSS of this JVM (server and SDK clients): " + rss("VmHWM") + ", now " + rss("VmRSS")
+                + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+    }
+
+    private static final Duration ROUND = Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 10));
+
+    /**
+     * Does a read get slower as the work grows? GetSecretValue (4 threads) on secrets that 4 other threads
+     * keep writing new versions to, three rounds; then on one secret of 10, 100, 1,000 and 10,000
+     * versions; then among 2,000 secrets; then with 200 connections stalled mid-request.
+     */
+    private static void growth(URI endpoint) throws Exception {
+        try (SecretsManagerClient sm = client(endpoint)) {
+            for (int s = 0; s < PUT_SECRETS; s++) {
+                String name = "grow-" + s;
+                sm.createSecret(r -> r.name(name).secretString(VALUE));
+            }
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong puts = new java.util.concurrent.atomic.AtomicLong();
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            for (int w = 0; w < 4; w++) {
+                int base = w;
+                writers.submit(() -> {
+                    long deadline = System.nanoTime() + ROUND.multipliedBy(4).toNanos();
+                    for (long i = base; writing.get() && System.nanoTime() < deadline; i += 4) {
+                        long n = i;
+                        sm.putSecretValue(r -> r.secretId("grow-" + Math.floorMod(n, PUT_SECRETS))
+                                .secretString(VALUE + n));
+                        puts.incrementAndGet();
+                    }
+                });
+            }
+            for (int round = 1; round <= 3; round++) {
+                long before = puts.get();
+                double perSecond = timed(4, ROUND, i -> sm.getSecretValue(r -> r.secretId("grow-"
+                        + Math.floorMod(i, PUT_SECRETS))));
+                System.out.printf("GetSecretValue while PutSecretValue adds versions, round %d: %,.0f ops/s "
+                        + "(%,d puts meanwhile)%n", round, perSecond, puts.get() - before);
+            }
+            writing.set(false);
+            writers.shutdown();
+            writers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+
+            int have = 1;
+            sm.createSecret(r -> r.name("versions").secretString(VALUE));
+            for (int target : new int[] {10, 100, 1_000, 10_000}) {
+                for (; have < target; have++) {
+                    int n = have;
+                    sm.putSecretValue(r -> r.secretId("versions").secretString(VALUE + n));
+                }
+                double perSecond = timed(4, ROUND.dividedBy(2), i -> sm.getSecretValue(r -> r.secretId("versions")));
+                System.out.printf("GetSecretValue on a secret of %,6d versions: %,.0f ops/s%n", target, perSecond);
+            }
+
+            for (int s = 0; s < 2_000; s++) {
+                String name = "many-" + s;
+                sm.createSecret(r -> r.name(name).secretString(VALUE));
+            }
+            double many = timed(4, ROUND.dividedBy(2), i -> sm.getSecretValue(r -> r.secretId("many-"
+                    + Math.floorMod(i * 7919, 2_000))));
+            System.out.printf("GetSecretValue among 2,000 more secrets: %,.0f ops/s%n", many);
+
+            List<java.net.Socket> stalled = new ArrayList<>();
+            try {
+                for (int c = 0; c < 200; c++) {
+                    java.net.Socket socket = new java.net.Socket(endpoint.getHost(), endpoint.getPort());
+                    socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: " + endpoint.getHost() + ":"
+                            + endpoint.getPort() + "\r\nContent-Length: 100\r\n\r\n{\"Secret")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    stalled.add(socket);
+                }
+                double withStalled = timed(4, ROUND.dividedBy(2), i -> sm.getSecretValue(r -> r.secretId("versions")));
+                System.out.printf("GetSecretValue with 200 connections stalled mid-request: %,.0f ops/s%n",
+                        withStalled);
+            } finally {
+                for (java.net.Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** Calls from {@code threads} threads for {@code length}; returns calls per second. */
+    private static double timed(int threads, Duration length, Consumer<Integer> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        long deadline = start + length.toNanos();
+        List<Future<Integer>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t;
+            parts.add(pool.submit(() -> {
+                int n = 0;
+                for (int i = base; System.nanoTime() < deadline; i += threads) {
+                    call.accept(i);
+                    n++;
+                }
+                return n;
+            }));
+        }
+        long total = 0;
+        for (Future<Integer> f : parts) {
+            total += f.get();
+        }
+        pool.shutdown();
+        return total / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static String rss(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                    return kb / 1024 + " MB";
+                }
+            }
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+        return "unknown";
     }
 
     private static void scenarios(String label, URI endpoint, int ops) throws Exception {
