@@ -2,10 +2,8 @@ package dev.rotation.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotation.local.testdb.TestDatabases;
-import dev.rotation.mysql.MySqlEngine;
-import dev.rotation.postgres.PostgresEngine;
-import dev.rotation.shared.AlternatingUsersRotationHandler;
+import dev.rotation.mysql.MySqlTarget;
+import dev.rotation.postgres.PostgresTarget;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,20 +15,17 @@ class AlternatingUsersRotationIT {
 
     @Test
     void dataSource_whileMariaDbAlternatesUsersContinuously_failsNoQuery() {
-        assertRarelyNeedsPending(ContinuousRotation.run(TestDatabases.mysql(),
-                (client, env, log) -> new AlternatingUsersRotationHandler(client, env, new MySqlEngine(), new MySqlEngine(), log), false, true));
+        assertRarelyNeedsPending(ContinuousRotation.run(new MySqlTarget(), false, true));
     }
 
     @Test
     void hikariOverDataSource_whileMariaDbAlternatesUsersContinuously_failsNoQuery() {
-        assertRarelyNeedsPending(ContinuousRotation.run(TestDatabases.mysql(),
-                (client, env, log) -> new AlternatingUsersRotationHandler(client, env, new MySqlEngine(), new MySqlEngine(), log), true, true));
+        assertRarelyNeedsPending(ContinuousRotation.run(new MySqlTarget(), true, true));
     }
 
     @Test
     void dataSource_whilePostgresAlternatesUsersContinuously_failsNoQuery() {
-        assertRarelyNeedsPending(ContinuousRotation.run(TestDatabases.postgres(),
-                (client, env, log) -> new AlternatingUsersRotationHandler(client, env, new PostgresEngine(), new PostgresEngine(), log), false, true));
+        assertRarelyNeedsPending(ContinuousRotation.run(new PostgresTarget(), false, true));
     }
 
     private static void assertRarelyNeedsPending(ContinuousRotation.Report report) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.rotation.local.testdb.TestDatabase;
+import dev.rotation.testkit.EngineTarget;
+import dev.rotation.testkit.Strategy;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -28,10 +29,10 @@ final class ContinuousRotation {
     }
 
     /** Runs the scenario, prints and returns its numbers, and asserts what holds for every strategy. */
-    static Report run(TestDatabase db, RotationHarness.HandlerFactory function, boolean pooled, boolean alternating) {
-        try (RotationHarness h = new RotationHarness(db, function)) {
-            String user = RotationHarness.unique("app");
-            String secretId = alternating ? h.createAlternatingUserSecret(user) : h.createUserSecret(user);
+    static Report run(EngineTarget target, boolean pooled, boolean alternating) {
+        try (RotationHarness h = new RotationHarness(target,
+                alternating ? Strategy.ALTERNATING_USERS : Strategy.SINGLE_USER)) {
+            String secretId = alternating ? h.createAlternatingUserSecret("app") : h.createUserSecret("app");
             // A long time-to-live: every refresh in this test is one the rotation made necessary.
             SecretCache cache = SecretCache.builder().client(h.applicationClient).ttl(Duration.ofMinutes(10)).build();
             SecretsManagerDataSource ds = SecretsManagerDataSource.builder().secretId(secretId).secretCache(cache)
@@ -69,7 +70,7 @@ final class ContinuousRotation {
                 }
             }
 
-            String what = db.engine() + (alternating ? " alternating users" : " single user")
+            String what = h.world.db.engine() + (alternating ? " alternating users" : " single user")
                     + (pooled ? " via HikariCP" : " direct");
             Report report = new Report(what, ROTATIONS, load.succeeded(), load.failures.size(),
                     h.applicationRequests.get(), cache.metrics(), ds.metrics());
@@ -83,7 +84,7 @@ final class ContinuousRotation {
             assertThat(cache.metrics().secretsManagerRequests()).isEqualTo(h.applicationRequests.get());
             // Bounded by rotations, not by queries: at worst one check per thread per rotation plus two reads.
             assertThat(h.applicationRequests.get()).isLessThanOrEqualTo((THREADS + 3) * ROTATIONS + 2);
-            for (String password : h.passwords) {
+            for (String password : h.passwords()) {
                 assertThat(report.toString()).doesNotContain(password);
                 assertThat(ds.toString()).doesNotContain(password);
                 assertThat(load.failures).allSatisfy(f -> assertThat(String.valueOf(f)).doesNotContain(password));

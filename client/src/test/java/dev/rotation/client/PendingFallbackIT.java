@@ -3,6 +3,7 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.rotation.testkit.RotationWorld;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import java.net.InetAddress;
@@ -24,9 +25,9 @@ class PendingFallbackIT {
     void getConnection_whenPendingNamesAnotherHost_neverConnectsThere(String engine) throws Exception {
         TestDatabase db = engine.equals("postgres") ? TestDatabases.postgres() : TestDatabases.mysql();
         String dbName = db.createDatabase("pending");
-        String user = RotationHarness.unique("pending");
-        String current = RotationHarness.newPassword();
-        String pending = RotationHarness.newPassword();
+        String user = RotationWorld.unique("pending");
+        String current = RotationWorld.randomPassword();
+        String pending = RotationWorld.randomPassword();
         db.createAppUser(dbName, user, current);
         // The password changed behind the secret's back: AWSCURRENT is refused, so AWSPENDING is consulted.
         db.setPasswordAsAdmin(user, pending);

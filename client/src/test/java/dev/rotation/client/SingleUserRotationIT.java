@@ -2,10 +2,8 @@ package dev.rotation.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotation.local.testdb.TestDatabases;
-import dev.rotation.mysql.MySqlEngine;
-import dev.rotation.postgres.PostgresEngine;
-import dev.rotation.shared.SingleUserRotationHandler;
+import dev.rotation.mysql.MySqlTarget;
+import dev.rotation.postgres.PostgresTarget;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,24 +14,24 @@ class SingleUserRotationIT {
 
     @Test
     void dataSource_whileMariaDbRotatesContinuously_failsNoQuery() {
-        assertBridgedEveryWindow(ContinuousRotation.run(TestDatabases.mysql(), (client, env, log) -> new SingleUserRotationHandler(client, env, new MySqlEngine(), log), false, false));
+        assertBridgedEveryWindow(ContinuousRotation.run(new MySqlTarget(), false, false));
     }
 
     @Test
     void hikariOverDataSource_whileMariaDbRotatesContinuously_failsNoQuery() {
-        assertBridgedEveryWindow(ContinuousRotation.run(TestDatabases.mysql(), (client, env, log) -> new SingleUserRotationHandler(client, env, new MySqlEngine(), log), true, false));
+        assertBridgedEveryWindow(ContinuousRotation.run(new MySqlTarget(), true, false));
     }
 
     @Test
     void dataSource_whilePostgresRotatesContinuously_failsNoQuery() {
         assertBridgedEveryWindow(
-                ContinuousRotation.run(TestDatabases.postgres(), (client, env, log) -> new SingleUserRotationHandler(client, env, new PostgresEngine(), log), false, false));
+                ContinuousRotation.run(new PostgresTarget(), false, false));
     }
 
     @Test
     void hikariOverDataSource_whilePostgresRotatesContinuously_failsNoQuery() {
         assertBridgedEveryWindow(
-                ContinuousRotation.run(TestDatabases.postgres(), (client, env, log) -> new SingleUserRotationHandler(client, env, new PostgresEngine(), log), true, false));
+                ContinuousRotation.run(new PostgresTarget(), true, false));
     }
 
     private static void assertBridgedEveryWindow(ContinuousRotation.Report report) {

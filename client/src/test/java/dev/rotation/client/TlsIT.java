@@ -3,6 +3,7 @@ package dev.rotation.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotation.testkit.RotationWorld;
 import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.local.testdb.TlsMaterial;
@@ -59,7 +60,7 @@ class TlsIT {
     /** A database, a user on it and its secret (host {@code host}, then {@code moreJson}); returns the secret name. */
     private String secretFor(TestDatabase db, String host, String moreJson, String password) {
         String dbName = db.createDatabase("tls");
-        String user = RotationHarness.unique("tls");
+        String user = RotationWorld.unique("tls");
         db.createAppUser(dbName, user, password);
         return secrets.create("{\"engine\":\"" + db.engine() + "\",\"host\":\"" + host + "\",\"port\":" + db.port()
                 + ",\"username\":\"" + user + "\",\"password\":\"" + password + "\",\"dbname\":\"" + dbName + "\""
@@ -104,7 +105,7 @@ class TlsIT {
     @ParameterizedTest
     @ValueSource(strings = {"mariadb", "postgres"})
     void getConnection_withoutSslWhenCertificateIsFromUnknownCa_failsTheTlsHandshake(String engine) {
-        String password = RotationHarness.newPassword();
+        String password = RotationWorld.randomPassword();
         String id = secretFor(server(engine), "localhost", "", password);
         SecretsManagerDataSource ds = dataSource(id, b -> b);
 
@@ -116,7 +117,7 @@ class TlsIT {
     @ParameterizedTest
     @ValueSource(strings = {"mariadb", "postgres"})
     void getConnection_withSslFalse_connectsInPlaintext(String engine) throws Exception {
-        String id = secretFor(server(engine), "localhost", ",\"ssl\":false", RotationHarness.newPassword());
+        String id = secretFor(server(engine), "localhost", ",\"ssl\":false", RotationWorld.randomPassword());
 
         try (Connection c = dataSource(id, b -> b).getConnection()) {
             assertThat(sessionUsesTls(c, engine)).isFalse();
@@ -126,8 +127,8 @@ class TlsIT {
     @ParameterizedTest
     @ValueSource(strings = {"mariadb", "postgres"})
     void getConnection_withCaBundle_connectsOverVerifiedTls(String engine) throws Exception {
-        String withoutSsl = secretFor(server(engine), "localhost", "", RotationHarness.newPassword());
-        String sslTrue = secretFor(server(engine), "localhost", ",\"ssl\":true", RotationHarness.newPassword());
+        String withoutSsl = secretFor(server(engine), "localhost", "", RotationWorld.randomPassword());
+        String sslTrue = secretFor(server(engine), "localhost", ",\"ssl\":true", RotationWorld.randomPassword());
 
         for (String id : new String[] {withoutSsl, sslTrue}) {
             try (Connection c = dataSource(id, b -> b.caBundle(tls.caCertificate())).getConnection()) {
@@ -139,7 +140,7 @@ class TlsIT {
     @ParameterizedTest
     @ValueSource(strings = {"mariadb", "postgres"})
     void getConnection_whenCertificateNamesAnotherHost_fails(String engine) {
-        String password = RotationHarness.newPassword();
+        String password = RotationWorld.randomPassword();
         // The certificate is for localhost; 127.0.0.1 reaches the same server under a name it does not carry.
         String id = secretFor(server(engine), "127.0.0.1", "", password);
         SecretsManagerDataSource ds = dataSource(id, b -> b.caBundle(tls.caCertificate()));
@@ -151,7 +152,7 @@ class TlsIT {
     @ParameterizedTest
     @ValueSource(strings = {"mariadb", "postgres"})
     void getConnection_withCaBundleOfAnotherCa_failsTheTlsHandshake(String engine) {
-        String password = RotationHarness.newPassword();
+        String password = RotationWorld.randomPassword();
         String id = secretFor(server(engine), "localhost", ",\"ssl\":\"true\"", password);
         try (TlsMaterial other = TlsMaterial.generate("localhost")) {
             SecretsManagerDataSource ds = dataSource(id, b -> b.caBundle(other.caCertificate()));

@@ -103,6 +103,12 @@ public final class RotationWorld implements AutoCloseable {
     public final AtomicBoolean everyStepTwice = new AtomicBoolean();
     /** When set, the next finishSecret fails before the handler runs, so the service retries the whole rotation. */
     public final AtomicBoolean failNextFinish = new AtomicBoolean();
+    /**
+     * Runs in the function's invocation after each step returned, with the step's name: a test can hold
+     * the rotation between two steps (for example the single-user window after setSecret) until the
+     * application it watches has worked inside it.
+     */
+    public volatile java.util.function.Consumer<String> afterEachStep = step -> { };
     /** The ssl key of the secrets {@link #secretFor} and {@link #appSecret} write: plaintext unless a test says otherwise. */
     public volatile SslMode ssl = SslMode.DISABLED;
 
@@ -205,6 +211,7 @@ public final class RotationWorld implements AutoCloseable {
         if (everyStepTwice.get()) {
             invoke(strategy, step.step(), step.secretId(), step.clientRequestToken());
         }
+        afterEachStep.accept(step.step());
     }
 
     /** Changes the function's configuration for the invocations that follow. */
