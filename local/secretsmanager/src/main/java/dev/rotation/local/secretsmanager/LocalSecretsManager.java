@@ -90,6 +90,9 @@ public final class LocalSecretsManager implements AutoCloseable {
     private final AuditTrail audit;
     private final AccessControl access;
     private final Rotator rotator;
+    private final IamConfig iam;
+    private final String webPrefix;
+    private final WebRoute webRoute;
     private ApiServer http;
     private ScheduledExecutorService scheduler;
     private URI endpoint;
@@ -116,6 +119,9 @@ public final class LocalSecretsManager implements AutoCloseable {
         }
         this.audit = trail;
         b.auditListeners.forEach(audit::addListener);
+        this.iam = b.iam;
+        this.webPrefix = b.webPrefix;
+        this.webRoute = b.webRoute;
         this.access = b.iam == null ? AccessControl.OFF : new AccessControl(b.iam, Clock.systemUTC());
         this.store = new SecretStore(b.clock, b.region, ACCOUNT_ID, persistence, audit);
         this.rotator = new Rotator(store, audit, b.invoker, b.maxRotationAttempts, b.rotationStepTimeout);
@@ -133,9 +139,10 @@ public final class LocalSecretsManager implements AutoCloseable {
         ObjectMapper json = new ObjectMapper()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        ApiHandler api = new ApiHandler(new Operations(store, rotator, json), json, store, access, audit);
         http = ApiServer.start(new InetSocketAddress(address, port),
                 HostCheck.of(host, address, allowRemote, allowedHosts), requestReadTimeout,
-                new ApiHandler(new Operations(store, rotator, json), json, store, access, audit), WORKER_THREADS);
+                webRoute == null ? api : new WebRoutes(api, webPrefix, webRoute, iam, region), WORKER_THREADS);
         // Bound to all interfaces, the server is still reached (and its functions reach it) over loopback.
         String hostInUrl = address.isAnyLocalAddress()
                 ? (address.getAddress().length == 4 ? "127.0.0.1" : "[::1]")
@@ -284,6 +291,8 @@ public final class LocalSecretsManager implements AutoCloseable {
         private final List<AuditTrail.Listener> auditListeners = new ArrayList<>();
         private IamConfig iam;
         private Duration schedulerInterval = Duration.ofMinutes(1);
+        private String webPrefix;
+        private WebRoute webRoute;
 
         private Builder() {
         }
@@ -406,6 +415,20 @@ public final class LocalSecretsManager implements AutoCloseable {
          */
         public Builder iam(IamConfig config) {
             this.iam = config;
+            return this;
+        }
+
+        /**
+         * Also serves {@code route} for the paths {@code prefix} (such as {@code /console}) and below, on the
+         * same address and behind the same Host check as the API; one route at most.
+         */
+        public Builder webRoute(String prefix, WebRoute route) {
+            if (prefix == null || !prefix.matches("/[a-z][a-z0-9-]*")) {
+                throw new IllegalArgumentException("a web route's prefix is /name, got '" + Validation.printable(prefix)
+                        + "'");
+            }
+            this.webPrefix = prefix;
+            this.webRoute = Objects.requireNonNull(route, "route");
             return this;
         }
 
