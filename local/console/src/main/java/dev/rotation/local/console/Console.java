@@ -383,7 +383,8 @@ public final class Console implements WebRoute {
         h.put("Content-Security-Policy", CSP);
         h.put("X-Frame-Options", "DENY");
         h.put("X-Content-Type-Options", "nosniff");
-        h.put("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the console's own forms.
+        h.put("Referrer-Policy", "same-origin");
         h.put("Cross-Origin-Opener-Policy", "same-origin");
         h.put("Cross-Origin-Resource-Policy", "same-origin");
         h.putIfAbsent("Cache-Control", "no-store");

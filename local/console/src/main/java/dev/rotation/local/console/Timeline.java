@@ -129,10 +129,13 @@ final class Timeline {
         Instant t = to == null ? end : to;
         double x1 = x(f, t0, span);
         double x2 = Math.max(x1 + 3, x(t, t0, span));
+        // AWSPENDING is a thin stripe under the row's other bar: it often shares a version with AWSCURRENT.
+        boolean pending = label.equals(History.PENDING);
         b.append("<rect class=\"bar ").append(cls(label)).append("\" data-label=\"").append(label)
                 .append("\" data-version=\"").append(Html.esc(version)).append("\" data-open=\"").append(to == null)
-                .append("\" x=\"").append(fmt(x1)).append("\" y=\"").append(y + 4).append("\" width=\"")
-                .append(fmt(x2 - x1)).append("\" height=\"").append(ROW - 12).append("\"><title>")
+                .append("\" x=\"").append(fmt(x1)).append("\" y=\"").append(pending ? y + ROW - 11 : y + 4)
+                .append("\" width=\"").append(fmt(x2 - x1)).append("\" height=\"").append(pending ? 5 : ROW - 14)
+                .append("\"><title>")
                 .append(Html.esc(label + " on " + version + " from " + Html.time(from, "before the audit trail")
                         + (to == null ? " until now" : " to " + Html.time(to, "")))).append("</title></rect>");
     }
