@@ -366,6 +366,49 @@ class ConsoleBrowserIT {
         assertThat(browser.findElements(By.id("deletion"))).isEmpty();
     }
 
+    @Test
+    @Order(4)
+    void editScheduleCancelDeleteAndRestore_fromTheSecretPage() {
+        String page = url("/console/secret?id=" + Console.url(rotatedSecretArn));
+        browser.get(page);
+        browser.findElement(By.cssSelector("#schedule")).findElement(By.xpath("..")).findElement(By.tagName("summary"))
+                .click();
+        WebElement days = browser.findElement(By.cssSelector("#schedule input[name=days]"));
+        days.clear();
+        days.sendKeys("10");
+        browser.findElement(By.cssSelector("#schedule input[name=window]")).sendKeys("4h");
+        browser.findElement(By.cssSelector("#schedule button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("flash")).getText()
+                .contains("Rotation schedule saved"));
+        awaitRotations(); // RotateImmediately=false: the service tests the function with testSecret
+        browser.get(page);
+        assertThat(browser.findElement(By.cssSelector("dl.facts")).getText()).contains("on, every 10 days (window 4h)");
+
+        byId("cancel").findElement(By.tagName("button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("flash")).getText()
+                .contains("Rotation cancelled"));
+        assertThat(browser.findElement(By.cssSelector("dl.facts")).getText()).contains("Rotation\noff");
+
+        browser.findElement(By.cssSelector("#delete")).findElement(By.xpath("..")).findElement(By.tagName("summary"))
+                .click();
+        WebElement window = browser.findElement(By.cssSelector("#delete input[name=recoveryDays]"));
+        window.clear();
+        window.sendKeys("7");
+        browser.findElement(By.cssSelector("#delete button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("deletion")).isEmpty());
+        assertThat(audit).filteredOn(e -> e.eventName().equals("DeleteSecret")).singleElement()
+                .satisfies(e -> assertThat(e.json().path("requestParameters").path("recoveryWindowInDays").asInt())
+                        .isEqualTo(7));
+        browser.get(url("/console?deleted=on"));
+        assertThat(browser.findElement(By.cssSelector("tr.secret[data-name^='console/console_']")).getText())
+                .contains("scheduled for deletion");
+        browser.get(page);
+        byId("restore").findElement(By.tagName("button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("flash")).getText()
+                .contains("Restored"));
+        assertThat(browser.findElements(By.id("deletion"))).isEmpty();
+    }
+
     private static boolean consoleRead(AuditEvent e) {
         return e.eventName().equals("GetSecretValue") && e.json().path("userAgent").asText().startsWith("local-console");
     }
