@@ -19,6 +19,7 @@ final class Pages {
     static final List<String> FILTER_KEYS = List.of("name", "tag-key", "tag-value", "description", "all");
     static final List<String> ENGINES = List.of("postgres", "mysql", "mariadb", "aurora-postgresql", "aurora-mysql");
     private static final Set<String> BAD = Set.of("FAILED", "TEST_FAILED", "ABANDONED");
+    static final int MAX_DEPRECATED_DRAWN = 8;
 
     private final List<String> functions;
     private final History history;
@@ -227,7 +228,21 @@ final class Pages {
         if (!v.ok()) {
             h.raw("<p class=\"error\">").text(v.error()).raw("</p>");
         } else {
-            h.raw(Timeline.svg(versions, history.spans(arn), Instant.now()));
+            // The service keeps up to 100 deprecated versions: the picture shows the labelled ones and the
+            // latest deprecated ones; the table below lists them all.
+            List<Timeline.Version> drawn = new ArrayList<>();
+            int deprecated = 0;
+            for (Timeline.Version x : versions) {
+                if (!x.labels().isEmpty() || deprecated++ < MAX_DEPRECATED_DRAWN) {
+                    drawn.add(x);
+                }
+            }
+            h.raw(Timeline.svg(drawn, history.spans(arn).stream().filter(sp -> drawn.stream()
+                    .anyMatch(x -> x.id().equals(sp.version()))).toList(), Instant.now()));
+            if (drawn.size() < versions.size()) {
+                h.raw("<p class=\"empty\">").text((versions.size() - drawn.size()) + " older deprecated versions are "
+                        + "not drawn.").raw("</p>");
+            }
             h.raw("<table class=\"versions\"><thead><tr><th>Version</th><th>Labels</th><th>Created</th></tr></thead><tbody>");
             for (Timeline.Version x : versions) {
                 h.raw("<tr class=\"version").raw(x.labels().isEmpty() ? " deprecated" : "").raw("\" data-version=\"").text(x.id())

@@ -15,7 +15,8 @@ document.addEventListener("DOMContentLoaded", () => {
         method: "POST", credentials: "same-origin", cache: "no-store",
         body: new URLSearchParams(new FormData(retrieve)),
       });
-      const body = await answer.json();
+      const json = (answer.headers.get("Content-Type") || "").startsWith("application/json");
+      const body = json ? await answer.json() : { error: await answer.text() };
       out.classList.remove("masked");
       out.textContent = body.error ? body.error : (body.value !== undefined ? body.value : "(binary, base64) " + body.binary);
       out.dataset.retrieved = body.error ? "error" : "value";

@@ -143,6 +143,23 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void theTimeline_drawsTheLabelledAndTheLatestDeprecatedVersions_theTableListsAll() throws Exception {
+        URI endpoint = start(null);
+        Session s = session(endpoint, "/console/new");
+        String location = create(endpoint, s, "many/versions");
+        for (int i = 0; i < 14; i++) {
+            RawHttp.Answer put = RawHttp.send(endpoint, "POST", "/", List.of("X-Amz-Target: secretsmanager.PutSecretValue",
+                    "Content-Type: application/x-amz-json-1.1"), null, "{\"SecretId\":\"many/versions\",\"SecretString\":\""
+                    + VALUE + i + "\"}");
+            assertThat(put.status()).as(put.body()).isEqualTo(200);
+        }
+        String page = RawHttp.send(endpoint, "GET", location, List.of("Cookie: " + s.cookie()), null).body();
+        assertThat(page.split("<g class=\"row", -1)).hasSize(1 + 2 + Pages.MAX_DEPRECATED_DRAWN);
+        assertThat(page.split("<tr class=\"version", -1)).hasSize(1 + 15);
+        assertThat(page).contains("5 older deprecated versions are not drawn").doesNotContain(VALUE);
+    }
+
+    @Test
     void withAccessControl_theConsoleActsAsTheSignedInKey_underItsPolicies() throws Exception {
         String reader = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
                 + "[\"secretsmanager:ListSecrets\",\"secretsmanager:DescribeSecret\",\"secretsmanager:CreateSecret\","

@@ -38,6 +38,11 @@ final class RawHttp {
     }
 
     static Answer send(URI endpoint, String method, String target, List<String> headers, String body) throws IOException {
+        return send(endpoint, method, target, headers, body == null ? null : "application/x-www-form-urlencoded", body);
+    }
+
+    static Answer send(URI endpoint, String method, String target, List<String> headers, String type, String body)
+            throws IOException {
         try (Socket s = new Socket(endpoint.getHost(), endpoint.getPort())) {
             byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
@@ -46,8 +51,8 @@ final class RawHttp {
                 head.append("Host: ").append(endpoint.getHost()).append(':').append(endpoint.getPort()).append("\r\n");
             }
             headers.forEach(h -> head.append(h).append("\r\n"));
-            if (body != null) {
-                head.append("Content-Type: application/x-www-form-urlencoded\r\n");
+            if (type != null) {
+                head.append("Content-Type: ").append(type).append("\r\n");
             }
             head.append("Content-Length: ").append(bytes.length).append("\r\nConnection: close\r\n\r\n");
             OutputStream out = s.getOutputStream();
