@@ -160,6 +160,24 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void aRefusedStoreForm_namesTheProblem_keepsTheOtherFields_andSendsNoValueBack() throws Exception {
+        URI endpoint = start(null);
+        Session s = session(endpoint, "/console/new");
+        for (String form : List.of(
+                "type=database&engine=postgres&username=app&password=" + VALUE + "&name=db/one&k0=key&v0=" + VALUE,
+                "type=keyvalue&k0=&v0=" + VALUE + "&name=kv/one",
+                "type=database&engine=postgres&host=h&port=99999&username=app&password=" + VALUE + "&name=db/two")) {
+            RawHttp.Answer a = RawHttp.send(endpoint, "POST", "/console/new", s.headers(endpoint), "csrf=" + s.csrf() + "&"
+                    + form);
+            assertThat(a.status()).as(form).isEqualTo(400);
+            assertThat(a.body()).containsAnyOf("Host is required.", "Give at least one key/value pair.",
+                    "Port must be 1 to 65535, got 99999.").doesNotContain(VALUE);
+            assertThat(a.body()).contains("value=\"" + form.substring(form.indexOf("&name=") + 6).split("&")[0] + "\"");
+        }
+        assertThat(audit).noneMatch(e -> e.eventName().equals("CreateSecret"));
+    }
+
+    @Test
     void withAccessControl_theConsoleActsAsTheSignedInKey_underItsPolicies() throws Exception {
         String reader = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
                 + "[\"secretsmanager:ListSecrets\",\"secretsmanager:DescribeSecret\",\"secretsmanager:CreateSecret\","
