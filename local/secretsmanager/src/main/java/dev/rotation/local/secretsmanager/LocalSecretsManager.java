@@ -74,6 +74,9 @@ public final class LocalSecretsManager implements AutoCloseable {
     /** The audit log's file name in the data directory, unless {@link Builder#auditLog(Path)} names another. */
     public static final String AUDIT_LOG = "audit.log";
 
+    /** Where a data directory keeps the secrets of regions other than the home region. */
+    static final String REGIONS_DIR = "regions";
+
     /** Threads that run operations; only complete requests reach them. */
     private static final int WORKER_THREADS = 8;
 
@@ -85,11 +88,15 @@ public final class LocalSecretsManager implements AutoCloseable {
     private final Duration requestReadTimeout;
     private final String region;
     private final Duration schedulerInterval;
-    private final SecretStore store;
-    private final SecretPersistence persistence;
+    private final Path dataDir;
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     private final AuditTrail audit;
     private final AccessControl access;
-    private final Rotator rotator;
+    private final Regions regions;
+    /** The home region's store. */
+    private final SecretStore store;
     private ApiServer http;
     private ScheduledExecutorService scheduler;
     private URI endpoint;
@@ -105,20 +112,50 @@ public final class LocalSecretsManager implements AutoCloseable {
         this.requestReadTimeout = b.requestReadTimeout;
         this.region = b.region;
         this.schedulerInterval = b.schedulerInterval;
-        this.persistence = b.dataDir == null ? SecretPersistence.IN_MEMORY : FileStore.open(b.dataDir);
+        this.dataDir = b.dataDir;
         Path auditFile = b.auditLog != null ? b.auditLog : b.dataDir != null ? b.dataDir.resolve(AUDIT_LOG) : null;
-        AuditTrail trail;
-        try {
-            trail = auditFile == null ? AuditTrail.inMemory() : AuditTrail.toFile(auditFile);
-        } catch (RuntimeException e) {
-            persistence.close();
-            throw e;
-        }
-        this.audit = trail;
+        this.audit = auditFile == null ? AuditTrail.inMemory() : AuditTrail.toFile(auditFile);
         b.auditListeners.forEach(audit::addListener);
         this.access = b.iam == null ? AccessControl.OFF : new AccessControl(b.iam, Clock.systemUTC());
-        this.store = new SecretStore(b.clock, b.region, ACCOUNT_ID, persistence, audit);
-        this.rotator = new Rotator(store, audit, b.invoker, b.maxRotationAttempts, b.rotationStepTimeout);
+        Regions made;
+        try {
+            Clock clock = b.clock;
+            RotationInvoker invoker = b.invoker;
+            int attempts = b.maxRotationAttempts;
+            Duration stepTimeout = b.rotationStepTimeout;
+            made = new Regions(region, name -> region(name, clock, invoker, attempts, stepTimeout));
+            for (String other : storedRegions()) {
+                made.get(other);
+            }
+        } catch (RuntimeException e) {
+            audit.close();
+            throw e;
+        }
+        this.regions = made;
+        this.store = regions.home().store();
+    }
+
+    /** A region's store, rotator and operations; its secrets under {@code DATA_DIR/regions/REGION} unless home. */
+    private Regions.Region region(String name, Clock clock, RotationInvoker invoker, int attempts,
+                                  Duration stepTimeout) {
+        SecretPersistence persistence = dataDir == null ? SecretPersistence.IN_MEMORY
+                : FileStore.open(name.equals(region) ? dataDir : dataDir.resolve(REGIONS_DIR).resolve(name));
+        SecretStore regionStore = new SecretStore(clock, name, ACCOUNT_ID, persistence, audit);
+        Rotator rotator = new Rotator(regionStore, audit, invoker, attempts, stepTimeout);
+        return new Regions.Region(name, regionStore, rotator, new Operations(regionStore, rotator, json), persistence);
+    }
+
+    /** The other regions a data directory holds secrets of. */
+    private List<String> storedRegions() {
+        Path dir = dataDir == null ? null : dataDir.resolve(REGIONS_DIR);
+        if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var list = java.nio.file.Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).filter(SecretStore::isRegion).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read " + dir, e);
+        }
     }
 
     public static Builder builder() {
@@ -130,12 +167,9 @@ public final class LocalSecretsManager implements AutoCloseable {
         if (http != null) {
             return this;
         }
-        ObjectMapper json = new ObjectMapper()
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         http = ApiServer.start(new InetSocketAddress(address, port),
                 HostCheck.of(host, address, allowRemote, allowedHosts), requestReadTimeout,
-                new ApiHandler(new Operations(store, rotator, json), json, store, access, audit), WORKER_THREADS);
+                new ApiHandler(regions, json, access, audit), WORKER_THREADS);
         // Bound to all interfaces, the server is still reached (and its functions reach it) over loopback.
         String hostInUrl = address.isAnyLocalAddress()
                 ? (address.getAddress().length == 4 ? "127.0.0.1" : "[::1]")
@@ -174,7 +208,10 @@ public final class LocalSecretsManager implements AutoCloseable {
         return endpoint;
     }
 
-    /** The region in the secrets' ARNs (us-east-1 unless set). */
+    /**
+     * The home region (us-east-1 unless set): requests that name no region are answered there. The server
+     * answers every other region too, each with its own secrets.
+     */
     public String region() {
         return region;
     }
@@ -184,8 +221,14 @@ public final class LocalSecretsManager implements AutoCloseable {
      * passed first. Tests use this instead of sleeping.
      */
     public boolean awaitRotations(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return rotator.awaitIdle(timeout);
+            for (Regions.Region r : regions.all()) {
+                if (!r.rotator().awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    return false;
+                }
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -198,8 +241,12 @@ public final class LocalSecretsManager implements AutoCloseable {
      * current time. Returns how many rotations it started.
      */
     public int runDueRotations() {
-        store.purgeExpired();
-        return rotator.runDue();
+        int started = 0;
+        for (Regions.Region r : regions.all()) {
+            r.store().purgeExpired();
+            started += r.rotator().runDue();
+        }
+        return started;
     }
 
     /**
@@ -239,9 +286,15 @@ public final class LocalSecretsManager implements AutoCloseable {
         }
     }
 
-    /** The latest rotation's outcome for a secret (name or ARN), also shown by DescribeSecret. */
+    /**
+     * The latest rotation's outcome for a secret (a name in the home region, or an ARN in its region), also
+     * shown by DescribeSecret.
+     */
     public Optional<RotationOutcome> rotationOutcome(String secretId) {
-        return store.outcome(secretId);
+        String[] arn = secretId.split(":", 5);
+        SecretStore in = arn.length == 5 && arn[0].equals("arn") && SecretStore.isRegion(arn[3])
+                ? regions.existing(arn[3]).orElse(store) : store;
+        return in.outcome(secretId);
     }
 
     /** Stops serving, stops the scheduler and interrupts running rotations. Idempotent. */
@@ -257,8 +310,7 @@ public final class LocalSecretsManager implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        rotator.close();
-        persistence.close();
+        regions.close();
         audit.close();
     }
 
@@ -409,9 +461,13 @@ public final class LocalSecretsManager implements AutoCloseable {
             return this;
         }
 
-        /** The region named in ARNs (default us-east-1). */
+        /** The home region (default us-east-1): the one requests that name no region are answered in. */
         public Builder region(String region) {
-            this.region = Objects.requireNonNull(region, "region");
+            if (!SecretStore.isRegion(region)) {
+                throw new IllegalArgumentException("region is a Region code such as eu-west-1, got '"
+                        + Validation.printable(region) + "'");
+            }
+            this.region = region;
             return this;
         }
 
