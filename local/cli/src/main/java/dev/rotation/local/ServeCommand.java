@@ -90,6 +90,14 @@ final class ServeCommand implements Callable<Integer> {
             + "file's access keys and are allowed as IAM allows the keys' principals (policies, or a template role).")
     private Path iamFile;
 
+    @Option(names = "--on-rotation-failure", paramLabel = "CMD", description = "Run CMD (by /bin/sh -c) on each "
+            + "RotationFailed or RotationAbandoned event, the event's JSON (as EventBridge delivers it) on its stdin.")
+    private String onFailureCommand;
+
+    @Option(names = "--on-rotation-failure-webhook", paramLabel = "URL", description = "POST each RotationFailed or "
+            + "RotationAbandoned event's JSON (as EventBridge delivers it) to URL.")
+    private String onFailureWebhook;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -97,6 +105,17 @@ final class ServeCommand implements Callable<Integer> {
         if (idleTimeoutSeconds <= 0) {
             return usage(err, "--idle-timeout must be a positive number of seconds, got " + idleTimeoutSeconds);
         }
+        if (onFailureWebhook != null && RotationAlerts.checkWebhook(onFailureWebhook) != null) {
+            return usage(err, RotationAlerts.checkWebhook(onFailureWebhook));
+        }
+        if (onFailureCommand != null && onFailureCommand.isBlank()) {
+            return usage(err, "--on-rotation-failure needs a command");
+        }
+        // The server's outcome is read once the server exists; the alerts listen from the first event.
+        AtomicReference<LocalSecretsManager> running = new AtomicReference<>();
+        RotationAlerts alerts = new RotationAlerts(onFailureCommand,
+                onFailureWebhook == null ? null : java.net.URI.create(onFailureWebhook), out, err,
+                arn -> running.get() == null ? java.util.Optional.empty() : running.get().rotationOutcome(arn));
         LocalSecretsManager.Builder builder = LocalSecretsManager.builder().host(host).allowRemote(allowRemote);
         try {
             builder.port(port);
@@ -116,6 +135,7 @@ final class ServeCommand implements Callable<Integer> {
         if (auditLog != null) {
             builder.auditLog(auditLog);
         }
+        builder.auditListener(alerts::onEvent);
         try {
             if (templatePath != null && !noTemplate) {
                 samTemplate = SamTemplate.read(templatePath, "us-east-1", Map.of());
@@ -156,6 +176,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return failed(err, e);
         }
+        running.set(server);
         LocalFunctions functions = null;
         if (samTemplate != null) {
             functions = LocalFunctions.builder(samTemplate).envVars(env)
@@ -184,6 +205,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            alerts.close();
             if (started != null) {
                 started.close();
             }

@@ -113,8 +113,15 @@ public final class LocalSecretsManager implements AutoCloseable {
         this.region = b.region;
         this.schedulerInterval = b.schedulerInterval;
         this.dataDir = b.dataDir;
+        // The data directory first: its problems are the ones to report.
+        SecretPersistence homeSecrets = dataDir == null ? SecretPersistence.IN_MEMORY : FileStore.open(dataDir);
         Path auditFile = b.auditLog != null ? b.auditLog : b.dataDir != null ? b.dataDir.resolve(AUDIT_LOG) : null;
-        this.audit = auditFile == null ? AuditTrail.inMemory() : AuditTrail.toFile(auditFile);
+        try {
+            this.audit = auditFile == null ? AuditTrail.inMemory() : AuditTrail.toFile(auditFile);
+        } catch (RuntimeException e) {
+            homeSecrets.close();
+            throw e;
+        }
         b.auditListeners.forEach(audit::addListener);
         this.access = b.iam == null ? AccessControl.OFF : new AccessControl(b.iam, Clock.systemUTC());
         Regions made;
@@ -123,11 +130,14 @@ public final class LocalSecretsManager implements AutoCloseable {
             RotationInvoker invoker = b.invoker;
             int attempts = b.maxRotationAttempts;
             Duration stepTimeout = b.rotationStepTimeout;
-            made = new Regions(region, name -> region(name, clock, invoker, attempts, stepTimeout));
+            made = new Regions(region, name -> region(name, name.equals(region) ? homeSecrets
+                    : dataDir == null ? SecretPersistence.IN_MEMORY
+                    : FileStore.open(dataDir.resolve(REGIONS_DIR).resolve(name)), clock, invoker, attempts, stepTimeout));
             for (String other : storedRegions()) {
                 made.get(other);
             }
         } catch (RuntimeException e) {
+            homeSecrets.close();
             audit.close();
             throw e;
         }
@@ -136,10 +146,8 @@ public final class LocalSecretsManager implements AutoCloseable {
     }
 
     /** A region's store, rotator and operations; its secrets under {@code DATA_DIR/regions/REGION} unless home. */
-    private Regions.Region region(String name, Clock clock, RotationInvoker invoker, int attempts,
-                                  Duration stepTimeout) {
-        SecretPersistence persistence = dataDir == null ? SecretPersistence.IN_MEMORY
-                : FileStore.open(name.equals(region) ? dataDir : dataDir.resolve(REGIONS_DIR).resolve(name));
+    private Regions.Region region(String name, SecretPersistence persistence, Clock clock, RotationInvoker invoker,
+                                  int attempts, Duration stepTimeout) {
         SecretStore regionStore = new SecretStore(clock, name, ACCOUNT_ID, persistence, audit);
         Rotator rotator = new Rotator(regionStore, audit, invoker, attempts, stepTimeout);
         return new Regions.Region(name, regionStore, rotator, new Operations(regionStore, rotator, json), persistence);
