@@ -4,7 +4,7 @@ import com.mysql.cj.Messages;
 import com.mysql.cj.jdbc.Driver;
 import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.secret.Engine;
-import dev.rotation.secret.PemTrustStore;
+import dev.rotation.secret.DriverTls;
 import dev.rotation.shared.AdminChanges;
 import dev.rotation.shared.AdminRequest;
 import dev.rotation.shared.ConnectRequest;
@@ -17,9 +17,9 @@ import dev.rotation.shared.PasswordChangeRequest;
 import dev.rotation.shared.RotationException;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.UsernameLimit;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -322,37 +322,13 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
         props.setProperty("allowLoadLocalInfile", "false");
         props.setProperty("autoReconnect", "false");
         props.setProperty("connectionAttributes", "none");
-        if (tls == Tls.VERIFY) {
-            props.setProperty("sslMode", "VERIFY_IDENTITY");
-            Optional<Path> bundle = settings.caBundle();
-            if (bundle.isPresent()) {
-                Path store = trustStore(bundle.get());
-                props.setProperty("trustCertificateKeyStoreUrl", store.toUri().toString());
-                props.setProperty("trustCertificateKeyStoreType", PemTrustStore.STORE_TYPE);
-                props.setProperty("trustCertificateKeyStorePassword", PemTrustStore.STORE_PASSWORD);
-                props.setProperty("fallbackToSystemTrustStore", "false");
-            } else {
-                props.setProperty("fallbackToSystemTrustStore", "true");
-            }
-        } else {
-            props.setProperty("sslMode", "DISABLED");
-            // caching_sha2_password (the MySQL 8+ default) without TLS sends the password encrypted with
-            // the server's RSA key, which the client must fetch whenever the server's login cache is
-            // cold - and it always is right after a password change. But a key fetched over plaintext
-            // is whatever a man in the middle sends: he decrypts the password with his own key. So only
-            // when the operator accepts that risk explicitly; TLS needs no key.
-            props.setProperty("allowPublicKeyRetrieval", Boolean.toString(settings.allowPublicKeyRetrieval()));
-        }
-        return props;
-    }
-
-    /** Connector/J reads trusted CAs only from a key store: the PEM bundle's, made once per JVM and bundle. */
-    private static Path trustStore(Path bundle) throws SQLException {
         try {
-            return PemTrustStore.forBundle(bundle);
-        } catch (java.io.IOException e) {
+            DriverTls.apply(Engine.MYSQL, tls == Tls.VERIFY, settings.caBundle(), settings.allowPublicKeyRetrieval(),
+                    props);
+        } catch (IOException e) {
             throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }
+        return props;
     }
 
     /** Connector/J's bare "Public Key Retrieval is not allowed" becomes an error an operator can act on. */

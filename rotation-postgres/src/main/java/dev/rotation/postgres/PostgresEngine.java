@@ -1,6 +1,7 @@
 package dev.rotation.postgres;
 
 import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.DriverTls;
 import dev.rotation.secret.Engine;
 import dev.rotation.shared.AdminChanges;
 import dev.rotation.shared.AdminRequest;
@@ -15,6 +16,7 @@ import dev.rotation.shared.PasswordChangeRequest;
 import dev.rotation.shared.RotationException;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.UsernameLimit;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -167,7 +169,8 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
                 + URLEncoder.encode(dbname, StandardCharsets.UTF_8);
     }
 
-    static Properties connectionProperties(String user, String password, Tls tls, ConnectionSettings settings) {
+    static Properties connectionProperties(String user, String password, Tls tls, ConnectionSettings settings)
+            throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user == null ? "" : user);
         props.setProperty("password", password == null ? "" : password);
@@ -178,16 +181,10 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
         props.setProperty("ApplicationName", "secrets-manager-rotation");
         // No Kerberos: a GSS attempt would only add a round trip or a surprise.
         props.setProperty("gssEncMode", "disable");
-        if (tls == Tls.VERIFY) {
-            props.setProperty("sslmode", "verify-full");
-            if (settings.caBundle().isPresent()) {
-                props.setProperty("sslrootcert", settings.caBundle().get().toAbsolutePath().toString());
-            } else {
-                // The JVM's trust store; pgjdbc still verifies the host name under verify-full.
-                props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
-            }
-        } else {
-            props.setProperty("sslmode", "disable");
+        try {
+            DriverTls.apply(Engine.POSTGRES, tls == Tls.VERIFY, settings.caBundle(), false, props);
+        } catch (IOException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }
         return props;
     }
