@@ -60,17 +60,14 @@ final class ApiHandler implements ApiServer.Handler {
      */
     private Regions.Region regionOf(ApiServer.Request request, AccessControl.Caller caller) {
         Optional<String> hosted = Regions.fromHost(request.header("host"));
-        String scoped = caller.region();
+        // Without access control any signature is accepted, and so is a scope that names no region.
+        String scoped = SecretStore.isRegion(caller.region()) ? caller.region() : null;
         if (scoped != null && hosted.isPresent() && !scoped.equals(hosted.get())) {
             throw ServiceException.of("InvalidSignatureException", "Credential should be scoped to a valid region: "
                     + "the endpoint is in " + hosted.get() + ", the credential is scoped to "
                     + Validation.printable(scoped) + ".");
         }
-        String name = scoped != null ? scoped : hosted.orElse(regions.homeName());
-        if (!SecretStore.isRegion(name)) {
-            throw ServiceException.of("InvalidSignatureException", "Credential should be scoped to a valid region.");
-        }
-        return regions.get(name);
+        return regions.get(scoped != null ? scoped : hosted.orElse(regions.homeName()));
     }
 
     @Override
