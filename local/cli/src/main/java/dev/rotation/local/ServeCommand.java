@@ -8,7 +8,6 @@ import dev.rotation.local.lambda.LambdaRotationInvoker;
 import dev.rotation.local.lambda.LocalFunctions;
 import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.lambda.TemplateException;
-import dev.rotation.local.lambda.TemplateRoles;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationStep;
@@ -142,8 +141,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             IamFile iam = null;
             if (iamFile != null) {
-                iam = IamFile.read(iamFile, templatePath == null || noTemplate ? null
-                        : TemplateRoles.read(templatePath, "us-east-1"));
+                iam = IamFile.read(iamFile, samTemplate == null ? null : samTemplate.roles());
                 builder.iam(iam.config());
             }
             env = iam == null || samTemplate == null ? (envVars == null ? EnvVarsFile.empty() : EnvVarsFile.read(envVars))
