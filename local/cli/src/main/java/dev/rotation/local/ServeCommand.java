@@ -9,7 +9,6 @@ import dev.rotation.local.lambda.LambdaRotationInvoker;
 import dev.rotation.local.lambda.LocalFunctions;
 import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.lambda.TemplateException;
-import dev.rotation.local.lambda.TemplateRoles;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationStep;
@@ -94,6 +93,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-console", description = "Serve no web console (by default at /console on the same address).")
     private boolean noConsole;
 
+    @Option(names = "--on-rotation-failure", paramLabel = "CMD", description = "Run CMD (by /bin/sh -c) on each "
+            + "RotationFailed or RotationAbandoned event, the event's JSON (as EventBridge delivers it) on its stdin.")
+    private String onFailureCommand;
+
+    @Option(names = "--on-rotation-failure-webhook", paramLabel = "URL", description = "POST each RotationFailed or "
+            + "RotationAbandoned event's JSON (as EventBridge delivers it) to URL.")
+    private String onFailureWebhook;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -101,6 +108,17 @@ final class ServeCommand implements Callable<Integer> {
         if (idleTimeoutSeconds <= 0) {
             return usage(err, "--idle-timeout must be a positive number of seconds, got " + idleTimeoutSeconds);
         }
+        if (onFailureWebhook != null && RotationAlerts.checkWebhook(onFailureWebhook) != null) {
+            return usage(err, RotationAlerts.checkWebhook(onFailureWebhook));
+        }
+        if (onFailureCommand != null && onFailureCommand.isBlank()) {
+            return usage(err, "--on-rotation-failure needs a command");
+        }
+        // The server's outcome is read once the server exists; the alerts listen from the first event.
+        AtomicReference<LocalSecretsManager> running = new AtomicReference<>();
+        RotationAlerts alerts = new RotationAlerts(onFailureCommand,
+                onFailureWebhook == null ? null : java.net.URI.create(onFailureWebhook), out, err,
+                arn -> running.get() == null ? java.util.Optional.empty() : running.get().rotationOutcome(arn));
         LocalSecretsManager.Builder builder = LocalSecretsManager.builder().host(host).allowRemote(allowRemote);
         try {
             builder.port(port);
@@ -120,14 +138,14 @@ final class ServeCommand implements Callable<Integer> {
         if (auditLog != null) {
             builder.auditLog(auditLog);
         }
+        builder.auditListener(alerts::onEvent);
         try {
             if (templatePath != null && !noTemplate) {
                 samTemplate = SamTemplate.read(templatePath, "us-east-1", Map.of());
             }
             IamFile iam = null;
             if (iamFile != null) {
-                iam = IamFile.read(iamFile, templatePath == null || noTemplate ? null
-                        : TemplateRoles.read(templatePath, "us-east-1"));
+                iam = IamFile.read(iamFile, samTemplate == null ? null : samTemplate.roles());
                 builder.iam(iam.config());
             }
             env = iam == null || samTemplate == null ? (envVars == null ? EnvVarsFile.empty() : EnvVarsFile.read(envVars))
@@ -166,6 +184,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return failed(err, e);
         }
+        running.set(server);
         LocalFunctions functions = null;
         if (samTemplate != null) {
             functions = LocalFunctions.builder(samTemplate).envVars(env)
@@ -194,6 +213,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            alerts.close();
             if (started != null) {
                 started.close();
             }
