@@ -3,9 +3,7 @@ package dev.rotation.local.console;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rotation.local.secretsmanager.AuditEvent;
 import dev.rotation.local.secretsmanager.AuditTrail;
 import dev.rotation.local.secretsmanager.WebRoute;
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,11 +92,6 @@ public final class Console implements WebRoute {
     /** Give this to {@code LocalSecretsManager.Builder.auditListener}: the console's history of labels and rotations. */
     public AuditTrail.Listener auditListener() {
         return history;
-    }
-
-    /** For tests: hands an event to the history as the server would. */
-    void record(AuditEvent e) {
-        history.onEvent(e);
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -466,10 +458,6 @@ public final class Console implements WebRoute {
             session.flash = null;
             return f == null ? null : new String[] {f, session.flashIsError ? "error" : "ok"};
         }
-    }
-
-    static ArrayNode array() {
-        return JSON.createArrayNode();
     }
 
     static ObjectNode object() {

@@ -25,6 +25,11 @@ final class History implements AuditTrail.Listener {
     static final String CURRENT = "AWSCURRENT";
     static final String PREVIOUS = "AWSPREVIOUS";
     static final String PENDING = "AWSPENDING";
+    /** The events kept: those that move a label or belong to a rotation. */
+    private static final java.util.Set<String> KEPT = java.util.Set.of("CreateSecret", "UpdateSecret", "PutSecretValue",
+            "UpdateSecretVersionStage", "RotateSecret", "CancelRotateSecret", "DeleteSecret", "RestoreSecret",
+            "RotationStarted", "RotationSucceeded", "RotationFailed", "RotationAbandoned", "TestRotationStarted",
+            "TestRotationSucceeded", "TestRotationFailed", "Invoke");
 
     /** One event, reduced; {@code received} is null for events read back from the audit log. */
     record Entry(Instant time, Instant received, String name, String version, String step, boolean failed,
@@ -93,8 +98,8 @@ final class History implements AuditTrail.Listener {
 
     private static Entry entry(AuditEvent e, Instant received) {
         String name = e.eventName();
-        if (e.errorCode().isPresent()) {
-            return null; // a refused or failed call changed nothing
+        if (!KEPT.contains(name) || e.errorCode().isPresent()) {
+            return null; // reads are most events; a refused or failed call changed nothing
         }
         JsonNode j = e.json();
         JsonNode request = j.path("requestParameters");

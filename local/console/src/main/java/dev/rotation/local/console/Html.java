@@ -76,8 +76,4 @@ final class Html {
     String end() {
         return b.append("</main></body></html>").toString();
     }
-
-    String fragment() {
-        return b.toString();
-    }
 }
