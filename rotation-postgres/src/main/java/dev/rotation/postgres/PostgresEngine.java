@@ -11,6 +11,7 @@ import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.EngineDescription;
 import dev.rotation.shared.JdbcHost;
+import dev.rotation.shared.MasterPrivileges;
 import dev.rotation.shared.PasswordChange;
 import dev.rotation.shared.PasswordChangeRequest;
 import dev.rotation.shared.RotationException;
@@ -90,6 +91,10 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
     static final String ROLE_SETTINGS_QUERY =
             "SELECT setconfig FROM pg_db_role_setting WHERE setrole = ? AND setdatabase = 0";
     static final String VERSION_QUERY = "SHOW server_version_num";
+    /** Preflight: the master's own powers. */
+    static final String MASTER_POWERS_QUERY = "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = session_user";
+    /** Preflight, PostgreSQL 16+: whether the master may grant membership in the application's base role. */
+    static final String MASTER_ADMIN_OPTION_QUERY = "SELECT pg_has_role(session_user, ?, 'MEMBER WITH ADMIN OPTION')";
 
     static String createRole(String role) {
         return "CREATE ROLE " + quote(role) + " WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
@@ -524,6 +529,53 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw new IllegalArgumentException("a PostgreSQL name is at most " + MAX_NAME_BYTES + " bytes");
         }
+    }
+
+    /**
+     * Preflight: the master needs CREATEROLE (or SUPERUSER) and, on PostgreSQL 16+, ADMIN OPTION on the
+     * application's base role to make the clone a member of it. Reads only.
+     */
+    @Override
+    public MasterPrivileges masterPrivileges(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        boolean superuser;
+        boolean createRole;
+        try (Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery(MASTER_POWERS_QUERY)) {
+            if (!rows.next()) {
+                return new MasterPrivileges(true, List.of("a role of its own"), "the session's user is not in pg_roles");
+            }
+            superuser = rows.getBoolean(1);
+            createRole = rows.getBoolean(2);
+        }
+        if (superuser) {
+            return new MasterPrivileges(true, List.of(), "SUPERUSER (more than alternating users need: CREATEROLE)");
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> held = new ArrayList<>();
+        if (createRole) {
+            held.add("CREATEROLE");
+        } else {
+            missing.add("CREATEROLE");
+        }
+        String base = AlternateUsername.baseOf(request.currentUser());
+        if (serverVersion(admin) >= 160000 && role(admin, base) != null) {
+            boolean adminOption;
+            try (PreparedStatement statement = admin.prepareStatement(MASTER_ADMIN_OPTION_QUERY)) {
+                statement.setString(1, base);
+                try (ResultSet rows = statement.executeQuery()) {
+                    adminOption = rows.next() && rows.getBoolean(1);
+                }
+            }
+            if (adminOption) {
+                held.add("ADMIN OPTION on role '" + base + "'");
+            } else {
+                missing.add("ADMIN OPTION on role '" + base + "' (PostgreSQL 16+: GRANT \"" + base + "\" TO <master>"
+                        + " WITH ADMIN OPTION)");
+            }
+        }
+        return new MasterPrivileges(true, missing, held.isEmpty() ? "it holds none of them" : "it holds "
+                + String.join(", ", held));
     }
 
     @Override
