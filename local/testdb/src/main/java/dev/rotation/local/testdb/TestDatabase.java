@@ -94,6 +94,17 @@ public interface TestDatabase extends AutoCloseable {
     /** Sets a user's password as the administrator, e.g. to put the database into a recovery state. */
     void setPasswordAsAdmin(String username, String password);
 
+    /**
+     * Makes the server accept any password for {@code username} from now on, as a server configured with
+     * {@code trust} authentication does: the misconfiguration under which a rotation would change nothing.
+     * The user must exist and may connect to the server's default database.
+     *
+     * @throws UnsupportedOperationException except for throwaway PostgreSQL servers
+     */
+    default void acceptAnyPasswordFor(String username) {
+        throw new UnsupportedOperationException("this server cannot be made to accept any password: " + describe());
+    }
+
     /** Administrator user name, for tests that need a "master" secret (alternating users). */
     String adminUsername();
 
