@@ -65,7 +65,7 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
         this.rdsLookup = RdsQueryApi::new;
         // As SingleUserRotationHandler: prime createSecret and the login classes when Lambda allows it.
         Priming.register(client -> new AlternatingUsersRotationHandler(client, environment(), engine, admin, line -> { }),
-                engine.description());
+                engine);
     }
 
     /** With an explicit client and configuration; each JSON log line goes to {@code logSink}. */
