@@ -1,5 +1,6 @@
 package dev.rotation.local;
 
+import dev.rotation.local.console.Console;
 import dev.rotation.local.lambda.EnvVarsFile;
 import dev.rotation.local.lambda.FileErrors;
 import dev.rotation.local.lambda.FunctionDefinition;
@@ -97,6 +98,9 @@ final class ServeCommand implements Callable<Integer> {
             + "RotationAbandoned event's JSON (as EventBridge delivers it) to URL.")
     private String onFailureWebhook;
 
+    @Option(names = "--no-console", description = "Serve no web console (by default at /console on the same address).")
+    private boolean noConsole;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -148,6 +152,12 @@ final class ServeCommand implements Callable<Integer> {
                     : iam.functionCredentials(samTemplate, envVars);
         } catch (TemplateException | IllegalArgumentException e) {
             return usage(err, e.getMessage());
+        }
+        if (!noConsole) {
+            Console console = Console.create(samTemplate == null ? List.of() : samTemplate.functions().values().stream()
+                    .map(f -> f.arn("us-east-1")).toList(), auditLog != null ? auditLog
+                    : dataDir != null ? dataDir.resolve(LocalSecretsManager.AUDIT_LOG) : null);
+            builder.auditListener(console.auditListener()).webRoute(Console.PREFIX, console);
         }
         // The functions need the endpoint, known only once the server listens (the port may be 0).
         AtomicReference<RotationInvoker> functionsInvoker = new AtomicReference<>();
@@ -211,6 +221,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "secretsmanager-shutdown"));
         // The endpoint line comes first: scripts and tests read it as the ready signal.
         out.println("Secrets Manager listening on " + server.endpoint());
+        if (!noConsole) {
+            out.println("Console on " + server.endpoint() + Console.PREFIX);
+        }
         if (samTemplate != null) {
             SamTemplate t = samTemplate;
             t.functions().values().forEach(f -> out.println("Rotation function " + f.arn(server.region()) + " -> "

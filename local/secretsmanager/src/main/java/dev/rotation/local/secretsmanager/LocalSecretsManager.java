@@ -114,6 +114,9 @@ public final class LocalSecretsManager implements AutoCloseable {
     private final Regions regions;
     /** The home region's store. */
     private final SecretStore store;
+    private final IamConfig iam;
+    private final String webPrefix;
+    private final WebRoute webRoute;
     private ApiServer http;
     private ScheduledExecutorService scheduler;
     private URI endpoint;
@@ -140,6 +143,9 @@ public final class LocalSecretsManager implements AutoCloseable {
             throw e;
         }
         b.auditListeners.forEach(audit::addListener);
+        this.iam = b.iam;
+        this.webPrefix = b.webPrefix;
+        this.webRoute = b.webRoute;
         this.access = b.iam == null ? AccessControl.OFF : new AccessControl(b.iam, Clock.systemUTC());
         Regions made;
         try {
@@ -192,9 +198,10 @@ public final class LocalSecretsManager implements AutoCloseable {
         if (http != null) {
             return this;
         }
+        ApiHandler api = new ApiHandler(regions, json, access, audit);
         http = ApiServer.start(new InetSocketAddress(address, port),
                 HostCheck.of(host, address, allowRemote, allowedHosts), requestReadTimeout,
-                new ApiHandler(regions, json, access, audit), WORKER_THREADS);
+                webRoute == null ? api : new WebRoutes(api, webPrefix, webRoute, iam, region), WORKER_THREADS);
         // Bound to all interfaces, the server is still reached (and its functions reach it) over loopback.
         String hostInUrl = address.isAnyLocalAddress()
                 ? (address.getAddress().length == 4 ? "127.0.0.1" : "[::1]")
@@ -361,6 +368,8 @@ public final class LocalSecretsManager implements AutoCloseable {
         private final List<AuditTrail.Listener> auditListeners = new ArrayList<>();
         private IamConfig iam;
         private Duration schedulerInterval = Duration.ofMinutes(1);
+        private String webPrefix;
+        private WebRoute webRoute;
 
         private Builder() {
         }
@@ -483,6 +492,20 @@ public final class LocalSecretsManager implements AutoCloseable {
          */
         public Builder iam(IamConfig config) {
             this.iam = config;
+            return this;
+        }
+
+        /**
+         * Also serves {@code route} for the paths {@code prefix} (such as {@code /console}) and below, on the
+         * same address and behind the same Host check as the API; one route at most.
+         */
+        public Builder webRoute(String prefix, WebRoute route) {
+            if (prefix == null || !prefix.matches("/[a-z][a-z0-9-]*")) {
+                throw new IllegalArgumentException("a web route's prefix is /name, got '" + Validation.printable(prefix)
+                        + "'");
+            }
+            this.webPrefix = prefix;
+            this.webRoute = Objects.requireNonNull(route, "route");
             return this;
         }
 
