@@ -7,7 +7,6 @@ import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationOutcome;
 import dev.rotation.local.secretsmanager.RotationStep;
 import dev.rotation.local.testdb.TestDatabase;
-import dev.rotation.local.testdb.TestDatabases;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -51,7 +50,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * side (default 9), {@code --warm N} measured warm rotations (default 20), {@code --secrets N} for the
  * throughput run (default 40), {@code --concurrency N} execution environments per function in the
  * throughput run (default 2), {@code --out FILE} (default bench/target/bench-results.md),
- * {@code --python PATH} (default /usr/bin/python3, Debian's python3-boto3); for experiments,
+ * {@code --python PATH} (default /usr/bin/python3, Debian's python3-boto3), {@code --java25 PATH} (a JDK 25's
+ * java for the java25 and image rows; default: the first JDK 25 or later under /usr/lib/jvm); for experiments,
  * {@code --function mysql|postgres}, {@code --jvm-option OPTION} (added to every function JVM) and
  * {@code --cold-only}.
  */
@@ -67,6 +67,9 @@ public final class Bench {
     private final Path work;
     private final Path runtimeLib;
     private final Path pythonScript;
+    private final FunctionProcess.Jvm java21 = FunctionProcess.Jvm.java21();
+    private FunctionProcess.Jvm java25;
+    private FunctionProcess.Image image;
     private final Router router = new Router();
     private final String runId = randomAlnum(5).toLowerCase(Locale.ROOT);
     private final AtomicInteger userCounter = new AtomicInteger();
@@ -104,6 +107,11 @@ public final class Bench {
             Files.write(pythonScript, in.readAllBytes());
         }
         String pythonVersion = checkPython();
+        Path java25Binary = Jdks.java25(options.java25).orElseThrow(() -> new IllegalStateException("no JDK "
+                + Jdks.IMAGE_FEATURE + " found (the container image's major version): pass --java25 PATH/bin/java"));
+        java25 = FunctionProcess.Jvm.java25(java25Binary);
+        image = new FunctionProcess.Image(repo.resolve("image/lambda-java"), java25Binary, work.resolve("image-runtime"),
+                work.resolve("image-task"));
         List<Functions.Function> functions = Functions.load(repo, work);
         server = LocalSecretsManager.builder().rotationInvoker(router).maxRotationAttempts(1)
                 .schedulerInterval(Duration.ZERO).build().start();
@@ -117,7 +125,7 @@ public final class Bench {
                 if (!options.functions.isEmpty() && !options.functions.contains(function.name())) {
                     continue;
                 }
-                TestDatabase db = function.name().equals("mysql") ? TestDatabases.mysql() : TestDatabases.postgres();
+                TestDatabase db = function.target().database();
                 log("== " + function.name() + " on " + db.describe());
                 results.put(function.name(), measure(function, db));
             }
@@ -125,7 +133,8 @@ public final class Bench {
             client.close();
             server.close();
         }
-        String report = Report.markdown(results, options, Functions.javaToolOptions(repo), pythonVersion);
+        String report = Report.markdown(results, options, Functions.javaToolOptions(repo), pythonVersion,
+                List.of(java21, java25), image);
         Files.createDirectories(options.out.toAbsolutePath().getParent());
         Files.writeString(options.out, report);
         System.out.println(report);
@@ -141,25 +150,34 @@ public final class Bench {
         String dbName = db.createDatabase("bench");
         String functionArn = "arn:aws:lambda:us-east-1:123456789012:function:bench-" + function.name();
         Map<String, String> env = Map.of("SECRETS_MANAGER_ENDPOINT", server.endpoint().toString());
-        String exclude = function.name().equals("postgres") ? "/@\"'\\:" : "/@\"'\\";
+        // What the Python reference excludes from its passwords: the engine's own default exclusions.
+        String exclude = function.target().engine().description().defaultExcludedCharacters();
+
+        // The image build's training run, emulated (image/lambda-java train), then one start that must
+        // take the cache (-XX:AOTMode=on fails otherwise) before any is timed.
+        image.prepare(function, runtimeLib);
+        FunctionProcess.train(image, function, work.resolve("logs/" + function.name() + "-image-training.log"));
+        try (FunctionProcess check = FunctionProcess.launchImage(image, function, env,
+                work.resolve("logs/" + function.name() + "-image-check.log"), List.of("-XX:AOTMode=on"))) {
+            check.invoke("{}");
+        }
 
         try (FunctionProcess helper = launch(function, env, "helper", List.of())) {
-            // Cold starts: Java under the runtime client, Java alone and Python, in turn.
+            // Cold starts, each kind in turn, so drift on a shared machine hits every kind alike.
             for (int i = 0; i < options.runs; i++) {
-                coldJava(function, db, dbName, functionArn, env, r, i);
+                coldJava(Kind.ZIP_JAVA21, function, db, dbName, functionArn, env, r, i);
+                coldJava(Kind.ZIP_JAVA25, function, db, dbName, functionArn, env, r, i);
+                coldJava(Kind.IMAGE, function, db, dbName, functionArn, env, r, i);
                 coldDirect(function, db, dbName, functionArn, helper, env, r);
                 coldPython(function, db, dbName, functionArn, helper, exclude, r);
-            }
-            log(String.format(Locale.ROOT, "cold: java %.0f ms, java without the runtime client %.0f ms, python %.0f ms"
-                    + " (medians of %d)", r.javaCold.median(), r.directCold.median(), r.pythonCold.median(),
-                    r.javaCold.count()));
-            // SnapStart, emulated: the runtime runs the beforeCheckpoint hooks (priming) and asks to be
-            // restored; we restore at once, in the same process. What a real restore costs is not measured.
-            for (int i = 0; i < options.runs; i++) {
+                // SnapStart, emulated: the runtime runs the beforeCheckpoint hooks (priming) and asks to be
+                // restored; we restore at once, in the same process. What a real restore costs is not measured.
                 snapStart(function, db, dbName, functionArn, env, r, i);
             }
-            log(String.format(Locale.ROOT, "SnapStart emulation: init+priming %.0f ms, first createSecret after restore"
-                    + " %.0f ms", r.snapInit.median(), r.snapFirstCreate.median()));
+            for (Kind kind : Kind.values()) {
+                log(String.format(Locale.ROOT, "cold %s: wall %.0f ms, CPU %.0f ms (medians of %d)", kind.label,
+                        r.wall(kind).median(), r.cpu(kind).median(), r.wall(kind).count()));
+            }
             if (options.coldOnly) {
                 return r;
             }
@@ -259,21 +277,29 @@ public final class Bench {
         return r;
     }
 
-    private void coldJava(Functions.Function function, TestDatabase db, String dbName, String functionArn,
+    private void coldJava(Kind kind, Functions.Function function, TestDatabase db, String dbName, String functionArn,
             Map<String, String> env, Results r, int run) throws Exception {
         String arn = newSecret(db, dbName, function, db.host(), db.port());
         FunctionProcess[] process = new FunctionProcess[1];
         try {
             router.route(arn, step -> {
                 if (step.step().equals(RotationStep.CREATE_SECRET)) {
-                    process[0] = launch(function, env, "cold-" + run, List.of());
+                    String label = kind.name().toLowerCase(Locale.ROOT) + "-" + run;
+                    process[0] = switch (kind) {
+                        case ZIP_JAVA21 -> launch(java21, function, env, label, List.of());
+                        case ZIP_JAVA25 -> launch(java25, function, env, label, List.of());
+                        case IMAGE -> FunctionProcess.launchImage(image, function, env,
+                                work.resolve("logs/" + function.name() + "-" + label + ".log"), options.jvmOptions);
+                        default -> throw new IllegalArgumentException(kind.name());
+                    };
                     RuntimeApiServer.Answer result = call(process[0], step);
-                    r.javaCold.add(ms(result.receivedNanos() - process[0].launchedNanos()));
-                    r.javaInit.add(ms(process[0].initNanos()));
+                    r.cpu(kind).add(process[0].cpuMillis());
+                    r.wall(kind).add(ms(result.receivedNanos() - process[0].launchedNanos()));
+                    r.init(kind).add(ms(process[0].initNanos()));
                 } else {
                     call(process[0], step);
                     if (step.step().equals(RotationStep.FINISH_SECRET)) {
-                        r.coldRssKb.add(process[0].peakRssKb());
+                        r.rss(kind).add(process[0].peakRssKb());
                     }
                 }
             });
@@ -300,7 +326,9 @@ public final class Bench {
                         throw new IllegalStateException("the runtime never asked to be restored (restore/next)");
                     }
                     r.snapInit.add(ms(process[0].snapshotNanos()));
-                    r.snapFirstCreate.add(ms(process[0].afterRestoreNanos(result)));
+                    r.snapInitCpu.add(process[0].cpuAtSnapshot());
+                    r.wall(Kind.SNAPSTART).add(ms(process[0].afterRestoreNanos(result)));
+                    r.cpu(Kind.SNAPSTART).add(process[0].cpuMillis() - process[0].cpuAtSnapshot());
                 } else {
                     call(process[0], step);
                 }
@@ -327,7 +355,7 @@ public final class Bench {
                 call(helper, step);
                 return;
             }
-            List<String> command = FunctionProcess.jvm(function);
+            List<String> command = FunctionProcess.jvm(java21, function);
             command.add("-Xshare:auto");
             command.add("-cp");
             command.add(function.taskRoot() + File.pathSeparator + direct);
@@ -337,32 +365,39 @@ public final class Bench {
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.directory(function.taskRoot().toFile());
             builder.environment().clear();
-            builder.environment().putAll(FunctionProcess.environment(function, runtimeLib));
+            builder.environment().putAll(FunctionProcess.environment(java21, function, runtimeLib));
             builder.environment().putAll(env);
-            r.directCold.add(timeUntilDone(builder, function.name() + "-direct.log", "the createSecret without the runtime client"));
+            double[] done = timeUntilDone(builder, function.name() + "-direct.log", "the createSecret without the runtime client");
+            r.wall(Kind.DIRECT).add(done[0]);
+            r.cpu(Kind.DIRECT).add(done[1]);
         });
         rotate(arn, functionArn);
     }
 
-    /** Starts {@code builder}'s process and returns the milliseconds until it printed "done"; fails if it never did. */
-    private double timeUntilDone(ProcessBuilder builder, String logName, String what) throws Exception {
+    /**
+     * Starts {@code builder}'s process and returns the milliseconds until it printed "done" and its CPU
+     * time (all threads) at that moment; fails if it never printed it.
+     */
+    private double[] timeUntilDone(ProcessBuilder builder, String logName, String what) throws Exception {
         Path log = work.resolve("logs/" + logName);
         builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long start = System.nanoTime();
         Process p = builder.start();
         double elapsed = -1;
+        double cpu = -1;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.strip().equals("done")) {
                     elapsed = ms(System.nanoTime() - start);
+                    cpu = FunctionProcess.cpuMillis(p.pid());
                 }
             }
         }
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || elapsed < 0) {
             throw new IllegalStateException(what + " failed (exit " + (p.isAlive() ? "none" : p.exitValue()) + "); see " + log);
         }
-        return elapsed;
+        return new double[] {elapsed, cpu};
     }
 
     private void coldPython(Functions.Function function, TestDatabase db, String dbName, String functionArn,
@@ -384,7 +419,9 @@ public final class Bench {
             penv.put("AWS_SESSION_TOKEN", "bench-session-token");
             penv.put("AWS_EC2_METADATA_DISABLED", "true");
             penv.put("SECRETS_MANAGER_ENDPOINT", server.endpoint().toString());
-            r.pythonCold.add(timeUntilDone(builder, function.name() + "-python.log", "the Python createSecret"));
+            double[] done = timeUntilDone(builder, function.name() + "-python.log", "the Python createSecret");
+            r.wall(Kind.PYTHON).add(done[0]);
+            r.cpu(Kind.PYTHON).add(done[1]);
         });
         rotate(arn, functionArn);
     }
@@ -435,11 +472,17 @@ public final class Bench {
         }
     }
 
+    /** A zip function's execution environment on the java21 command line (every measurement but the cold starts'). */
     private FunctionProcess launch(Functions.Function function, Map<String, String> env, String label,
             List<String> jvmOptions) {
+        return launch(java21, function, env, label, jvmOptions);
+    }
+
+    private FunctionProcess launch(FunctionProcess.Jvm jvm, Functions.Function function, Map<String, String> env,
+            String label, List<String> jvmOptions) {
         List<String> all = new ArrayList<>(options.jvmOptions);
         all.addAll(jvmOptions);
-        return FunctionProcess.launch(function, env, runtimeLib,
+        return FunctionProcess.launch(jvm, function, env, runtimeLib,
                 work.resolve("logs/" + function.name() + "-" + label + ".log"), all);
     }
 
@@ -550,16 +593,31 @@ public final class Bench {
         }
     }
 
+    /** The kinds of cold start, each measured from launch (or restore) to the end of the first createSecret. */
+    enum Kind {
+        ZIP_JAVA21("zip, java21 command line"),
+        ZIP_JAVA25("zip, java25 command line"),
+        IMAGE("container image + AOT cache (emulated)"),
+        SNAPSTART("zip + SnapStart (emulated): after restore"),
+        DIRECT("zip, java21, without the runtime client"),
+        PYTHON("Python 3 + boto3, fresh process");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
     /** What the report shows for one function. */
     static final class Results {
         long jarBytes;
-        final Stats javaCold = new Stats();
-        final Stats javaInit = new Stats();
-        final Stats pythonCold = new Stats();
-        final Stats directCold = new Stats();
-        final Stats coldRssKb = new Stats();
+        final Map<Kind, Stats> wall = new java.util.EnumMap<>(Kind.class);
+        final Map<Kind, Stats> cpu = new java.util.EnumMap<>(Kind.class);
+        final Map<Kind, Stats> init = new java.util.EnumMap<>(Kind.class);
+        final Map<Kind, Stats> rss = new java.util.EnumMap<>(Kind.class);
         final Stats snapInit = new Stats();
-        final Stats snapFirstCreate = new Stats();
+        final Stats snapInitCpu = new Stats();
         final Map<String, Stats> warmStep = new LinkedHashMap<>();
         final Stats warmRotation = new Stats();
         long warmRssKb;
@@ -574,6 +632,28 @@ public final class Bench {
             for (String step : STEPS) {
                 warmStep.put(step, new Stats());
             }
+            for (Kind kind : Kind.values()) {
+                wall.put(kind, new Stats());
+                cpu.put(kind, new Stats());
+                init.put(kind, new Stats());
+                rss.put(kind, new Stats());
+            }
+        }
+
+        Stats wall(Kind kind) {
+            return wall.get(kind);
+        }
+
+        Stats cpu(Kind kind) {
+            return cpu.get(kind);
+        }
+
+        Stats init(Kind kind) {
+            return init.get(kind);
+        }
+
+        Stats rss(Kind kind) {
+            return rss.get(kind);
         }
     }
 
@@ -587,6 +667,7 @@ public final class Bench {
         int concurrency = 2;
         Path out = Path.of("bench/target/bench-results.md");
         String python = "/usr/bin/python3";
+        String java25;
         List<String> functions = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
         boolean coldOnly;
@@ -609,12 +690,13 @@ public final class Bench {
                     case "--concurrency" -> o.concurrency = positive(a, value(args, ++i, a));
                     case "--out" -> o.out = Path.of(value(args, ++i, a));
                     case "--python" -> o.python = value(args, ++i, a);
+                    case "--java25" -> o.java25 = value(args, ++i, a);
                     case "--function" -> o.functions.add(value(args, ++i, a));
                     case "--jvm-option" -> o.jvmOptions.add(value(args, ++i, a));
                     case "--cold-only" -> o.coldOnly = true;
                     default -> throw new IllegalArgumentException("unknown option " + a
                             + " (known: --quick --runs N --warm N --secrets N --concurrency N --out FILE --python PATH"
-                            + " --function mysql|postgres --jvm-option OPTION --cold-only)");
+                            + " --java25 PATH --function mysql|postgres --jvm-option OPTION --cold-only)");
                 }
             }
             return o;

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,16 +28,55 @@ import java.util.concurrent.TimeoutException;
  * can fetch it), which makes a real cold start a little slower.
  */
 final class FunctionProcess implements AutoCloseable {
+    /** The clock ticks of /proc/PID/stat's CPU times (USER_HZ: 100 on Linux, on every architecture). */
+    private static final double MS_PER_TICK = 10.0;
+
+    /**
+     * A managed runtime's JVM as the bench runs it: the java command and the options that runtime adds
+     * to every start beyond {@link LambdaLaunch#javaCommand()}'s.
+     *
+     * @param label   for the report, e.g. "zip, java21 command line"
+     * @param java    the java binary
+     * @param runtime the template's Runtime value it stands for
+     * @param options e.g. java25's -XX:TieredStopAtLevel=1
+     */
+    record Jvm(String label, Path java, String runtime, List<String> options) {
+        /** The JDK running the bench, as java21's command line. */
+        static Jvm java21() {
+            return new Jvm("zip, java21 command line", Path.of(System.getProperty("java.home"), "bin", "java"), "java21",
+                    List.of());
+        }
+
+        /** {@code java25}: tiered compilation stops at level 1 by default there (C1 only). */
+        static Jvm java25(Path java) {
+            return new Jvm("zip, java25 command line", java, "java25", List.of("-XX:TieredStopAtLevel=1"));
+        }
+
+        /** Major version of the JDK, from its release file; -1 if unknown. */
+        int feature() {
+            return Jdks.feature(java.getParent().getParent());
+        }
+    }
+
     private final RuntimeApiServer api;
     private final String functionArn;
     private final Process process;
     private final long launchedNanos;
+
+    private volatile double cpuAtSnapshot = -1;
 
     private FunctionProcess(RuntimeApiServer api, String functionArn, Process process, long launchedNanos) {
         this.api = api;
         this.functionArn = functionArn;
         this.process = process;
         this.launchedNanos = launchedNanos;
+        // The JVM waits for the answer to restore/next: its CPU time then is init's and priming's.
+        api.restorePoll().thenRun(() -> cpuAtSnapshot = cpuMillis());
+    }
+
+    /** CPU time of the JVM (all threads) when it asked to be restored (SnapStart emulation), in ms; -1 if it did not. */
+    double cpuAtSnapshot() {
+        return cpuAtSnapshot;
     }
 
     /**
@@ -43,16 +84,15 @@ final class FunctionProcess implements AutoCloseable {
      *
      * @param extraJvmOptions e.g. class-load logging for a counting run
      */
-    static FunctionProcess launch(Functions.Function function, Map<String, String> environment, Path runtimeLib,
+    static FunctionProcess launch(Jvm jvm, Functions.Function function, Map<String, String> environment, Path runtimeLib,
             Path log, List<String> extraJvmOptions) {
-        return launch(function, environment, runtimeLib, log, extraJvmOptions, runtimeArchive(runtimeLib, log.getParent()));
+        return launch(jvm, function, environment, runtimeLib, log, extraJvmOptions,
+                runtimeArchive(jvm, runtimeLib, log.getParent()));
     }
 
-    private static FunctionProcess launch(Functions.Function function, Map<String, String> environment,
+    private static FunctionProcess launch(Jvm jvm, Functions.Function function, Map<String, String> environment,
             Path runtimeLib, Path log, List<String> extraJvmOptions, List<String> classDataSharing) {
-        RuntimeApiServer api = new RuntimeApiServer();
-        String functionArn = "arn:aws:lambda:us-east-1:123456789012:function:" + function.name();
-        List<String> command = jvm(function);
+        List<String> command = jvm(jvm, function);
         command.addAll(classDataSharing);
         // The runtime client otherwise extracts its JNI library to the fixed /tmp/.libaws-lambda-jni.so
         // at every start: concurrent JVMs on one machine (never in Lambda) overwrite each other's copy.
@@ -63,14 +103,121 @@ final class FunctionProcess implements AutoCloseable {
         command.add(runtimeLib.resolve("*").toString());
         command.add(LambdaLaunch.RUNTIME_CLIENT_MAIN);
         command.add(function.handler());
+        Map<String, String> env = new LinkedHashMap<>(environment(jvm, function, runtimeLib));
+        env.putAll(environment);
+        return start(function, command, env, log);
+    }
+
+    /**
+     * The container image, emulated: {@code image/lambda-java} — the script the Dockerfiles make the
+     * image's ENTRYPOINT — started as the image starts it, with this machine's JDK 25 for the image's
+     * /var/lang/bin/java, the bench's copy of the runtime client for /var/runtime/lib and {@code
+     * image.taskRoot()} (lib/ holding the deployment jar, and the AOT cache that {@link #train} made)
+     * for /var/task. The JVM sees MemorySize as its memory and uses the JNI library extracted once,
+     * through JAVA_TOOL_OPTIONS (after the template's own).
+     */
+    static FunctionProcess launchImage(Image image, Functions.Function function, Map<String, String> environment,
+            Path log, List<String> extraJvmOptions) {
+        Map<String, String> env = new LinkedHashMap<>(image.environment(function, log.getParent(), extraJvmOptions));
+        env.putAll(environment);
+        return start(function, List.of("sh", image.script().toString(), function.handler()), env, log);
+    }
+
+    /**
+     * The image build's training run, emulated: {@code image/lambda-java train <Handler>} with the
+     * image's environment (no Runtime API: the training answers itself); writes the AOT cache.
+     *
+     * @throws IllegalStateException if the training failed or wrote no cache
+     */
+    static void train(Image image, Functions.Function function, Path log) {
+        Map<String, String> env = new LinkedHashMap<>(image.environment(function, log.getParent(), List.of()));
+        env.remove("JAVA_TOOL_OPTIONS");
+        ProcessBuilder builder = new ProcessBuilder("sh", image.script().toString(), "train", function.handler());
+        builder.directory(image.taskRoot(function).toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            Process p = builder.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the training run of " + function.name() + " failed; see " + log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (!Files.isRegularFile(image.cache(function))) {
+            throw new IllegalStateException("the training run wrote no AOT cache " + image.cache(function) + "; see " + log);
+        }
+    }
+
+    /**
+     * The emulated image's directories and JVM.
+     *
+     * @param script     image/lambda-java
+     * @param java       a JDK 25's java (the base image's major version)
+     * @param runtimeDir stands for /var/runtime: lib/ is the bench's runtime client
+     * @param imagesDir  one task root per function under it, standing for /var/task
+     */
+    record Image(Path script, Path java, Path runtimeDir, Path imagesDir) {
+        Path taskRoot(Functions.Function function) {
+            return imagesDir.resolve(function.name());
+        }
+
+        Path cache(Functions.Function function) {
+            return taskRoot(function).resolve("function.aot");
+        }
+
+        /** Lays out the task root (lib/ with the deployment jar) and the runtime directory. */
+        void prepare(Functions.Function function, Path runtimeLib) {
+            try {
+                Files.createDirectories(taskRoot(function).resolve("lib"));
+                Files.copy(function.jar(), taskRoot(function).resolve("lib").resolve(function.jar().getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
+                if (!Files.exists(runtimeDir.resolve("lib"))) {
+                    Files.createDirectories(runtimeDir);
+                    Files.createSymbolicLink(runtimeDir.resolve("lib"), runtimeLib);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lay out the emulated image", e);
+            }
+        }
+
+        Map<String, String> environment(Functions.Function function, Path logs, List<String> extraJvmOptions) {
+            Functions.Function inImage = new Functions.Function(function.name(), function.jar(), function.handler(),
+                    taskRoot(function), function.memoryMb(), function.environment(), function.target());
+            Map<String, String> env = new LinkedHashMap<>(FunctionProcess.environment(
+                    new Jvm("image", java, "java25", List.of()), inImage, runtimeDir));
+            env.put("LAMBDA_JAVA", java.toString());
+            List<String> toolOptions = new ArrayList<>();
+            String template = env.get("JAVA_TOOL_OPTIONS");
+            if (template != null && !template.isBlank()) {
+                toolOptions.add(template.strip());
+            }
+            toolOptions.add("-XX:MaxRAM=" + function.memoryMb() + "m");
+            toolOptions.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
+                    + nativeLibrary(runtimeDir.resolve("lib"), logs));
+            toolOptions.addAll(extraJvmOptions);
+            env.put("JAVA_TOOL_OPTIONS", String.join(" ", toolOptions));
+            return env;
+        }
+    }
+
+    private static FunctionProcess start(Functions.Function function, List<String> command, Map<String, String> environment,
+            Path log) {
+        RuntimeApiServer api = new RuntimeApiServer();
+        String functionArn = "arn:aws:lambda:us-east-1:123456789012:function:" + function.name();
         ProcessBuilder builder = new ProcessBuilder(command);
         // The client loads the handler from its working directory, which is /var/task on Lambda.
-        builder.directory(function.taskRoot().toFile());
+        builder.directory(Path.of(environment.get("LAMBDA_TASK_ROOT")).toFile());
         Map<String, String> env = builder.environment();
         env.clear();
-        env.putAll(environment(function, runtimeLib));
-        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.putAll(environment);
+        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long launched = System.nanoTime();
@@ -87,15 +234,17 @@ final class FunctionProcess implements AutoCloseable {
      * the JVM in Lambda sees MemorySize as the machine's memory, and its ergonomics (initial heap,
      * young generation) follow from that, not from this machine's RAM.
      */
-    static List<String> jvm(Functions.Function function) {
-        List<String> command = lambda(function).javaCommand();
+    static List<String> jvm(Jvm jvm, Functions.Function function) {
+        List<String> command = lambda(jvm, function).javaCommand();
+        command.set(0, jvm.java().toString());
+        command.addAll(1, jvm.options());
         command.add("-XX:MaxRAM=" + function.memoryMb() + "m");
         return command;
     }
 
     /** The environment Lambda gives an on-demand execution environment (the Runtime API address apart). */
-    static Map<String, String> environment(Functions.Function function, Path runtimeLib) {
-        Map<String, String> env = lambda(function).environment(runtimeLib, "us-east-1", "bench",
+    static Map<String, String> environment(Jvm jvm, Functions.Function function, Path runtimeLib) {
+        Map<String, String> env = lambda(jvm, function).environment(runtimeLib, "us-east-1", "bench",
                 System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("AWS_ACCESS_KEY_ID", "AKIDBENCH");
         env.put("AWS_SECRET_ACCESS_KEY", "bench-secret-key");
@@ -104,8 +253,9 @@ final class FunctionProcess implements AutoCloseable {
         return env;
     }
 
-    private static LambdaLaunch lambda(Functions.Function function) {
-        return new LambdaLaunch(function.name(), function.handler(), "java21", function.memoryMb(), function.taskRoot());
+    private static LambdaLaunch lambda(Jvm jvm, Functions.Function function) {
+        return new LambdaLaunch(function.name(), function.handler(), jvm.runtime(), function.memoryMb(),
+                function.taskRoot());
     }
 
     /**
@@ -118,20 +268,21 @@ final class FunctionProcess implements AutoCloseable {
      *
      * @throws IllegalStateException if the JVM wrote no archive
      */
-    static synchronized List<String> runtimeArchive(Path runtimeLib, Path logs) {
-        Path archive = logs.resolve("runtime.jsa");
+    static synchronized List<String> runtimeArchive(Jvm jvm, Path runtimeLib, Path logs) {
+        Path archive = logs.resolve("runtime-" + jvm.runtime() + ".jsa");
         if (!Files.isRegularFile(archive)) {
-            createRuntimeArchive(runtimeLib, logs, archive);
+            createRuntimeArchive(jvm, runtimeLib, logs, archive);
         }
         return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive);
     }
 
-    private static void createRuntimeArchive(Path runtimeLib, Path logs, Path archive) {
+    private static void createRuntimeArchive(Jvm jvm, Path runtimeLib, Path logs, Path archive) {
         String handler = "dev.rotation.bench.TrainingHandler";
         Path taskRoot = benchClass(logs.resolve("task-training"), handler);
-        Functions.Function training = new Functions.Function("runtime-training", null, handler, taskRoot, 512, Map.of());
-        Path log = logs.resolve("runtime-training.log");
-        try (FunctionProcess process = launch(training, Map.of(), runtimeLib, log,
+        Functions.Function training = new Functions.Function("runtime-training", null, handler, taskRoot, 512, Map.of(),
+                null);
+        Path log = logs.resolve("runtime-training-" + jvm.runtime() + ".log");
+        try (FunctionProcess process = launch(jvm, training, Map.of(), runtimeLib, log,
                 List.of("-XX:ArchiveClassesAtExit=" + archive), List.of("-Xshare:auto"))) {
             RuntimeApiServer.Answer result = process.invoke("{}");
             if (!result.success()) {
@@ -191,6 +342,24 @@ final class FunctionProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** CPU time of the JVM so far, all its threads (user + system), in ms; -1 if unknown. */
+    double cpuMillis() {
+        return cpuMillis(process.pid());
+    }
+
+    /** CPU time of process {@code pid} so far, all its threads, from /proc/PID/stat; -1 if unknown. */
+    static double cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // After the command name (which may hold spaces) in parentheses: field 3 onwards; utime and
+            // stime are fields 14 and 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Sends one event and waits for the function's answer. */

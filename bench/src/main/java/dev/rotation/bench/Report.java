@@ -18,31 +18,35 @@ final class Report {
     }
 
     static String markdown(Map<String, Bench.Results> results, Bench.Options options, String javaToolOptions,
-            String python) {
+            String python, List<FunctionProcess.Jvm> jvms, FunctionProcess.Image image) {
         List<String> names = new ArrayList<>(results.keySet());
         StringBuilder b = new StringBuilder();
-        b.append("| Measurement (medians) | ").append(String.join(" | ", names)).append(" |\n");
+        b.append("| Measurement: median (minimum) | ").append(String.join(" | ", names)).append(" |\n");
         b.append("|---|").append("---:|".repeat(names.size())).append('\n');
         row(b, "Deployment jar", names, results, r -> String.format(Locale.ROOT, "%.2f MB", r.jarBytes / 1e6));
-        row(b, "Cold start: JVM launch to end of first createSecret", names, results, r -> ms(r.javaCold.median()));
-        row(b, "  of which init (launch to first `invocation/next`)", names, results, r -> ms(r.javaInit.median()));
-        row(b, "Python 3 + boto3, fresh process, same Secrets Manager calls", names, results,
-                r -> ms(r.pythonCold.median()));
-        row(b, "Cold start Java / Python", names, results,
-                r -> String.format(Locale.ROOT, "%.2f ×", r.javaCold.median() / r.pythonCold.median()));
-        row(b, "Without the runtime client, as Python is measured: fresh JVM to end of createSecret", names, results,
-                r -> ms(r.directCold.median()));
-        row(b, "  Java without the runtime client / Python", names, results,
-                r -> String.format(Locale.ROOT, "%.2f ×", r.directCold.median() / r.pythonCold.median()));
-        row(b, "SnapStart emulated: init + priming hooks (before the snapshot)", names, results,
-                r -> ms(r.snapInit.median()));
-        row(b, "SnapStart emulated: first createSecret after restore (restore itself not included)", names, results,
-                r -> ms(r.snapFirstCreate.median()));
+        for (Bench.Kind kind : Bench.Kind.values()) {
+            row(b, "Cold start, " + kind.label + ": wall", names, results,
+                    r -> ms(r.wall(kind).median()) + " (" + ms(r.wall(kind).min()) + ")");
+            row(b, "  CPU, all threads", names, results,
+                    r -> ms(r.cpu(kind).median()) + " (" + ms(r.cpu(kind).min()) + ")");
+            if (kind != Bench.Kind.PYTHON) {
+                row(b, "  / Python: wall, CPU", names, results, r -> ratio(r.wall(kind), r.wall(Bench.Kind.PYTHON))
+                        + ", " + ratio(r.cpu(kind), r.cpu(Bench.Kind.PYTHON)));
+            }
+            if (kind == Bench.Kind.ZIP_JAVA21 || kind == Bench.Kind.ZIP_JAVA25 || kind == Bench.Kind.IMAGE) {
+                row(b, "  of which init (launch to first `invocation/next`)", names, results,
+                        r -> ms(r.init(kind).median()));
+                row(b, "  peak RSS of the cold rotation (VmHWM)", names, results, r -> mb(r.rss(kind).median()));
+            }
+            if (kind == Bench.Kind.SNAPSTART) {
+                row(b, "  before the snapshot: init + priming hooks, wall and CPU", names, results,
+                        r -> ms(r.snapInit.median()) + ", " + ms(r.snapInitCpu.median()));
+            }
+        }
         for (String step : new String[] {"createSecret", "setSecret", "testSecret", "finishSecret"}) {
             row(b, "Warm " + step, names, results, r -> ms(r.warmStep.get(step).median()));
         }
         row(b, "Warm whole rotation (4 steps)", names, results, r -> ms(r.warmRotation.median()));
-        row(b, "Peak RSS, cold rotation (VmHWM)", names, results, r -> mb(r.coldRssKb.median()));
         row(b, "Peak RSS after " + (options.warmup + options.warm) + " warm rotations", names, results,
                 r -> mb(r.warmRssKb));
         row(b, "Peak RSS after the throughput run", names, results, r -> mb(r.poolRssKb));
@@ -54,20 +58,39 @@ final class Report {
                 + " environments)", names, results, r -> String.format(Locale.ROOT, "%.1f", r.rotationsPerSecond));
         b.append('\n');
         Bench.Results any = results.values().stream().findFirst().orElse(null);
-        b.append(String.format(Locale.ROOT, "Medians of %d cold starts of each kind (Java, Java without the runtime client, Python, in turn), %d warm"
-                + " rotations after %d to warm up.%s%n", any == null ? 0 : any.javaCold.count(), options.warm,
-                options.warmup, options.quick ? " **Quick mode: single samples, not for publishing.**" : ""));
+        b.append(String.format(Locale.ROOT, "Cold starts: %d of each kind, in turn (zip java21, zip java25, image, zip"
+                + " without the runtime client, Python, SnapStart), each from launch (SnapStart: from the restore point)"
+                + " to the end of the first createSecret; CPU time is the process's user + system time, all threads"
+                + " (/proc/PID/stat, 10 ms ticks), at that moment. %d warm rotations after %d to warm up.%s%n",
+                any == null ? 0 : any.wall(Bench.Kind.PYTHON).count(), options.warm, options.warmup,
+                options.quick ? " **Quick mode: single samples, not for publishing.**" : ""));
         b.append("Database connections: the functions log in 3 times per single-user rotation (setSecret: the pending"
                 + " credentials, then the current ones; testSecret: the pending ones); a secret without an \"ssl\" key"
                 + " tries TLS first, and the bench's servers offer none, so the first login of each step here is 2 connections"
                 + " (the server is then known to offer no TLS for the rest of the step).\n");
         b.append("Machine: ").append(machine()).append('\n');
-        b.append("Function JVM: Java ").append(System.getProperty("java.runtime.version"))
-                .append(", runtime interface client 2.10.1, `-XX:+UseSerialGC -XX:SharedArchiveFile=runtime.jsa -XX:MaxRAM=<MemorySize>`"
-                        + " and Lambda's other options, JAVA_TOOL_OPTIONS `")
-                .append(javaToolOptions).append("`; ").append(python).append(".\n");
+        for (FunctionProcess.Jvm jvm : jvms) {
+            b.append(jvm.label()).append(": ").append(jdk(jvm.java())).append(", runtime interface client 2.10.1,"
+                    + " `-XX:+UseSerialGC -XX:SharedArchiveFile=runtime.jsa -XX:MaxRAM=<MemorySize>")
+                    .append(jvm.options().isEmpty() ? "" : " " + String.join(" ", jvm.options()))
+                    .append("` and Lambda's other options.\n");
+        }
+        b.append("Container image (emulated): image/lambda-java with ").append(jdk(image.java()))
+                .append(" for the base image's java, the same runtime client, image/jvm.options and `-XX:AOTCache`,"
+                        + " after its training run (`image/lambda-java train`).\n");
+        b.append("JAVA_TOOL_OPTIONS (template.yaml, every row): `").append(javaToolOptions).append("`; ")
+                .append(python).append(".\n");
         b.append("Run ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n");
         return b.toString();
+    }
+
+    private static String jdk(java.nio.file.Path java) {
+        java.nio.file.Path home = java.toAbsolutePath().getParent().getParent();
+        return "Java " + Jdks.version(home).orElse("?") + " (" + home.getFileName() + ")";
+    }
+
+    private static String ratio(Stats value, Stats reference) {
+        return String.format(Locale.ROOT, "%.2f ×", value.median() / reference.median());
     }
 
     private static void row(StringBuilder b, String label, List<String> names, Map<String, Bench.Results> results,

@@ -54,11 +54,15 @@ public final class Priming implements Resource {
     private final Function<SecretsManagerClient, RotationHandler> handlerFactory;
     private final String engine;
     private final List<String> driverClasses;
+    /** The function's engine; null for {@link #of}. */
+    private final DatabaseEngine databaseEngine;
 
-    private Priming(Function<SecretsManagerClient, RotationHandler> handlerFactory, EngineDescription description) {
+    private Priming(Function<SecretsManagerClient, RotationHandler> handlerFactory, EngineDescription description,
+            DatabaseEngine databaseEngine) {
         this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
         this.engine = description.secretValues().get(0);
         this.driverClasses = description.loginClasses();
+        this.databaseEngine = databaseEngine;
     }
 
     /**
@@ -66,17 +70,28 @@ public final class Priming implements Resource {
      * initialization type (see the class comment).
      *
      * @param handlerFactory the function's handler around a given client
-     * @param description    the engine's: the secret it primes with and the driver classes a login loads
+     * @param engine         the function's engine; its description names the secret it primes with and
+     *                       the driver classes a login loads
      */
     static synchronized void register(Function<SecretsManagerClient, RotationHandler> handlerFactory,
-            EngineDescription description) {
+            DatabaseEngine engine) {
         if (registered != null) {
             return;
         }
-        Priming priming = new Priming(handlerFactory, description);
+        Priming priming = new Priming(handlerFactory, engine.description(), engine);
         registered = priming;
         Core.getGlobalContext().register(priming);
         priming.onInit(System.getenv(INITIALIZATION_TYPE));
+    }
+
+    /** The priming a handler's Lambda constructor registered in this class loader, if any ({@link Training}). */
+    static Optional<Priming> registered() {
+        return Optional.ofNullable(registered);
+    }
+
+    /** The engine of the registered priming's function, if any ({@link Training}). */
+    static Optional<DatabaseEngine> registeredEngine() {
+        return registered().map(priming -> priming.databaseEngine);
     }
 
     /** Primes now if {@code initializationType} says init runs ahead of any request; whether it did. */
@@ -151,7 +166,7 @@ public final class Priming implements Resource {
     /** Priming for a handler without registering it, for tests. */
     public static Priming of(Function<SecretsManagerClient, RotationHandler> handlerFactory,
             EngineDescription description) {
-        return new Priming(handlerFactory, description);
+        return new Priming(handlerFactory, description, null);
     }
 
     private SecretsManagerClient cannedClient() {

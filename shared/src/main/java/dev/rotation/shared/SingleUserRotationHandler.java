@@ -38,7 +38,7 @@ public class SingleUserRotationHandler extends RotationHandler {
         // SnapStart and provisioned concurrency: prime this strategy's createSecret and the engine's
         // login classes ahead of the first request (no-op in other environments).
         Priming.register(client -> new SingleUserRotationHandler(client, environment(), engine, line -> { }),
-                engine.description());
+                engine);
     }
 
     /** With an explicit client and configuration; logs on stdout. */

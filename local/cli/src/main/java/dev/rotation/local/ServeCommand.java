@@ -90,9 +90,6 @@ final class ServeCommand implements Callable<Integer> {
             + "file's access keys and are allowed as IAM allows the keys' principals (policies, or a template role).")
     private Path iamFile;
 
-    @Option(names = "--no-console", description = "Serve no web console (by default at /console on the same address).")
-    private boolean noConsole;
-
     @Option(names = "--on-rotation-failure", paramLabel = "CMD", description = "Run CMD (by /bin/sh -c) on each "
             + "RotationFailed or RotationAbandoned event, the event's JSON (as EventBridge delivers it) on its stdin.")
     private String onFailureCommand;
@@ -100,6 +97,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--on-rotation-failure-webhook", paramLabel = "URL", description = "POST each RotationFailed or "
             + "RotationAbandoned event's JSON (as EventBridge delivers it) to URL.")
     private String onFailureWebhook;
+
+    @Option(names = "--no-console", description = "Serve no web console (by default at /console on the same address).")
+    private boolean noConsole;
 
     @Override
     public Integer call() {

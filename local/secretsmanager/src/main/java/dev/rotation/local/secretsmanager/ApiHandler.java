@@ -81,6 +81,7 @@ final class ApiHandler implements ApiServer.Handler {
         JsonNode result = null;
         ServiceException error = null;
         SecretStore store = home;
+        List<Runnable> afterRecorded = new ArrayList<>(1);
         try {
             operation = operation(request);
             caller = access.authenticate(request);
@@ -104,6 +105,11 @@ final class ApiHandler implements ApiServer.Handler {
                     ObjectNode params = json.createObjectNode().put("secretId", secretId);
                     record(in, at, "GetSecretValue", who, request, params, null, e, requestId, arn);
                 }
+
+                @Override
+                public void afterRecorded(Runnable action) {
+                    afterRecorded.add(action);
+                }
             });
             return response(200, null, result, requestId);
         } catch (ServiceException e) {
@@ -121,6 +127,7 @@ final class ApiHandler implements ApiServer.Handler {
                 String arn = result != null && result.path("ARN").isTextual() ? result.get("ARN").asText() : null;
                 record(store, at, operation, caller, request, params, response, error, requestId, arn);
             }
+            afterRecorded.forEach(Runnable::run);
         }
     }
 

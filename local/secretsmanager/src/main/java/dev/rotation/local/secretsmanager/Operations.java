@@ -32,6 +32,12 @@ final class Operations {
 
         /** Records a GetSecretValue that a BatchGetSecretValue made, as the service logs one per secret. */
         void recordRead(String secretId, String arn, ServiceException error);
+
+        /**
+         * Runs {@code action} once the call itself is recorded, so that what it sets off (a rotation's
+         * RotationStarted) follows the call in the audit trail, as in the service's.
+         */
+        void afterRecorded(Runnable action);
     }
 
     private final SecretStore store;
@@ -73,7 +79,7 @@ final class Operations {
             case "ListSecretVersionIds" -> listSecretVersionIds(p);
             case "ListSecrets" -> listSecrets(p);
             case "GetRandomPassword" -> getRandomPassword(p);
-            case "RotateSecret" -> rotateSecret(p);
+            case "RotateSecret" -> rotateSecret(p, call);
             case "CancelRotateSecret" -> ref(store.cancelRotateSecret(p.requiredString("SecretId")));
             case "DeleteSecret" -> deleteSecret(p);
             case "RestoreSecret" -> ref(store.restoreSecret(p.requiredString("SecretId")));
@@ -310,7 +316,7 @@ final class Operations {
         return json.createObjectNode().put("RandomPassword", password);
     }
 
-    private JsonNode rotateSecret(Params p) {
+    private JsonNode rotateSecret(Params p, Call call) {
         String id = p.requiredString("SecretId");
         SecretStore.RulesInput rules = null;
         Params r = p.object("RotationRules");
@@ -321,7 +327,7 @@ final class Operations {
         Boolean immediately = p.bool("RotateImmediately");
         SecretStore.RotationTicket t = store.startRotation(id, p.string("ClientRequestToken"),
                 p.string("RotationLambdaARN"), rules, immediately == null || immediately);
-        rotator.submit(t);
+        call.afterRecorded(() -> rotator.submit(t));
         ObjectNode o = json.createObjectNode();
         o.put("ARN", t.arn()).put("Name", t.name()).put("VersionId", t.versionId());
         return o;
