@@ -82,8 +82,9 @@ final class RotationHistory {
             if (attempts() > 0) {
                 b.append(" after ").append(attempts()).append(attempts() == 1 ? " attempt" : " attempts");
             }
-            duration().ifPresent(d -> b.append(" in ").append(String.format(Locale.ROOT, "%.1f s",
-                    d.toMillis() / 1000.0)));
+            // CloudTrail's eventTime has whole seconds: say so rather than print a precision the trail lacks.
+            duration().ifPresent(d -> b.append(" in ").append(d.isZero() ? "under 1 s" : d.getNano() == 0
+                    ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0)));
             b.append("  function ").append(function == null ? "-" : function);
             b.append("  steps ").append(steps.isEmpty() ? "none" : String.join(", ",
                     steps.stream().map(Step::toString).toList()));

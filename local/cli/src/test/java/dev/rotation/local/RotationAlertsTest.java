@@ -71,7 +71,7 @@ class RotationAlertsTest {
                 .map(history::accept).flatMap(Optional::stream).toList();
         assertThat(ended).hasSize(2);
         assertThat(ended.get(0).line()).isEqualTo("2026-01-01T03:00:00Z  " + ARN + "  version v1  failed after 2 "
-                + "attempts in 5.0 s  function " + FUNCTION + "  steps createSecret ok x2, setSecret failed x2");
+                + "attempts in 5 s  function " + FUNCTION + "  steps createSecret ok x2, setSecret failed x2");
         assertThat(ended.get(0).reason()).contains("step setSecret failed (FunctionError)");
         assertThat(ended.get(1).line()).endsWith("version v2  succeeded after 1 attempt in 2.5 s  function " + FUNCTION
                 + "  steps createSecret ok, setSecret ok, testSecret ok, finishSecret ok");

@@ -1341,7 +1341,8 @@ final class SecretStore {
                 }
                 s.lastScheduledWindow = w.get().start();
                 try {
-                    started.add(begin(s, UUID.randomUUID().toString(), s.rotationLambdaArn, null, false));
+                    started.add(begin(s, failedRotation(s).orElse(UUID.randomUUID().toString()), s.rotationLambdaArn,
+                            null, false));
                 } catch (ServiceException e) {
                     save(s);
                     skipped.accept(s.arn + ": " + e.getMessage());
@@ -1349,6 +1350,19 @@ final class SecretStore {
             }
         }
         return started;
+    }
+
+    /**
+     * The token of a rotation that failed after all its retries and still holds AWSPENDING: the next
+     * scheduled rotation reattempts it with that token, as the service says it will ("A previous rotation
+     * isn't complete. That rotation will be reattempted."), rather than being skipped for ever.
+     */
+    private static Optional<String> failedRotation(Secret s) {
+        SecretVersion current = s.versionWithLabel(AWSCURRENT).orElse(null);
+        SecretVersion pending = s.versionWithLabel(AWSPENDING).filter(p -> p != current).orElse(null);
+        RotationOutcome last = s.lastOutcome;
+        return pending != null && last != null && RotationOutcome.FAILED.equals(last.status())
+                && pending.versionId.equals(last.versionId()) ? Optional.of(pending.versionId) : Optional.empty();
     }
 
     Optional<RotationOutcome> outcome(String secretId) {

@@ -122,6 +122,26 @@ class AwsCliIT {
     }
 
     @Test
+    void awsCli_replicatesToAnotherRegion_andReadsTheReplicaThere() throws Exception {
+        String arn = ok("create-secret", "--name", "cli/multi", "--secret-string", "replicated-value").path("ARN")
+                .asText();
+        JsonNode replicated = ok("replicate-secret-to-regions", "--secret-id", "cli/multi",
+                "--add-replica-regions", "Region=eu-west-1,KmsKeyId=alias/west");
+        assertThat(replicated.path("ReplicationStatus").get(0).path("Status").asText()).isEqualTo("InSync");
+        // --region chooses the region the CLI signs for: the replica's.
+        JsonNode replica = ok("--region", "eu-west-1", "get-secret-value", "--secret-id", "cli/multi");
+        assertThat(replica.path("SecretString").asText()).isEqualTo("replicated-value");
+        assertThat(replica.path("ARN").asText()).isEqualTo(arn.replace(":us-east-1:", ":eu-west-1:"));
+        Result refused = aws("--region", "eu-west-1", "put-secret-value", "--secret-id", "cli/multi",
+                "--secret-string", "x");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("InvalidParameterException").contains("replica");
+        ok("remove-regions-from-replication", "--secret-id", "cli/multi", "--remove-replica-regions", "eu-west-1");
+        assertThat(aws("--region", "eu-west-1", "describe-secret", "--secret-id", "cli/multi").err())
+                .contains("ResourceNotFoundException");
+    }
+
+    @Test
     void awsCli_coversTheDailyOperations() throws Exception {
         JsonNode created = ok("create-secret", "--name", "cli/db", "--secret-string", "{\"password\":\"first\"}",
                 "--client-request-token", T1, "--description", "made by the CLI");

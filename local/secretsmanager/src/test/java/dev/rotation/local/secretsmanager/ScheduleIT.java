@@ -110,6 +110,51 @@ class ScheduleIT {
     }
 
     @Test
+    void scheduledRotation_afterARotationThatFailedEveryRetry_reattemptsItWithItsToken() {
+        boolean[] broken = {true};
+        invoker.register("recovering", step -> {
+            String token = step.clientRequestToken();
+            switch (step.step()) {
+                case RotationStep.CREATE_SECRET -> sm.putSecretValue(r -> r.secretId(step.secretId())
+                        .clientRequestToken(token).secretString("v2").versionStages("AWSPENDING"));
+                case RotationStep.SET_SECRET -> {
+                    if (broken[0]) {
+                        throw new IllegalStateException("the database is unreachable");
+                    }
+                }
+                case RotationStep.FINISH_SECRET -> {
+                    String current = sm.describeSecret(r -> r.secretId(step.secretId())).versionIdsToStages()
+                            .entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT"))
+                            .map(java.util.Map.Entry::getKey).findFirst().orElseThrow();
+                    sm.updateSecretVersionStage(r -> r.secretId(step.secretId()).versionStage("AWSCURRENT")
+                            .moveToVersionId(token).removeFromVersionId(current));
+                }
+                default -> { }
+            }
+        });
+        start(Duration.ZERO);
+        sm.createSecret(r -> r.name("recovers").secretString("v1"));
+        String failed = sm.rotateSecret(r -> r.secretId("recovers")
+                .rotationLambdaARN("arn:aws:lambda:us-east-1:123456789012:function:recovering")
+                .rotationRules(rr -> rr.scheduleExpression("rate(4 hours)"))).versionId();
+        assertThat(server.awaitRotations(WAIT)).isTrue();
+        assertThat(server.rotationOutcome("recovers").orElseThrow().status()).isEqualTo(RotationOutcome.FAILED);
+
+        // RotateSecret's documented refusal: "A previous rotation isn't complete. That rotation will be
+        // reattempted." The next scheduled rotation does reattempt it, with its token, once the cause is fixed.
+        broken[0] = false;
+        clock.set(Instant.parse("2026-03-02T12:10:00Z"));
+        assertThat(server.runDueRotations()).isEqualTo(1);
+        assertThat(server.awaitRotations(WAIT)).isTrue();
+        assertThat(server.rotationOutcome("recovers").orElseThrow()).satisfies(o -> {
+            assertThat(o.status()).isEqualTo(RotationOutcome.SUCCEEDED);
+            assertThat(o.versionId()).isEqualTo(failed);
+        });
+        assertThat(sm.describeSecret(r -> r.secretId("recovers")).versionIdsToStages().get(failed))
+                .contains("AWSCURRENT");
+    }
+
+    @Test
     void cancelRotateSecret_stopsTheSchedule() {
         start(Duration.ZERO);
         sm.createSecret(r -> r.name("off").secretString("v1"));
