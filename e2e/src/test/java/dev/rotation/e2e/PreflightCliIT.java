@@ -149,4 +149,19 @@ class PreflightCliIT {
         assertThat(stuck.err()).contains("a previous rotation isn't complete");
         assertThat(db.canLogin(database, user, password)).as("nothing changed").isTrue();
     }
+
+    @Test
+    void eventsPreflightJson_throughInvoke_answersTheChecksAsJson() throws Exception {
+        String password = "First-" + UUID.randomUUID();
+        String user = newUser(password);
+        if (sm.listSecrets(r -> r.filters(f -> f.key("name").values("demo/mysql"))).secretList().isEmpty()) {
+            sm.createSecret(r -> r.name("demo/mysql").secretString(secretJson(user, password)));
+        }
+
+        Processes.Result r = cli("invoke", "MySqlRotationFunction", "-e", "events/preflight.json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("{\"ok\":").contains("\"checks\":[{\"name\":\"configuration\",\"ok\":true")
+                .contains("\"name\":\"secret-readable\",\"ok\":true").doesNotContain(password);
+    }
 }
