@@ -25,7 +25,12 @@ final class Report {
         b.append("|---|").append("---:|".repeat(names.size())).append('\n');
         row(b, "Deployment jar", names, results, r -> String.format(Locale.ROOT, "%.2f MB", r.jarBytes / 1e6));
         for (Bench.Kind kind : Bench.Kind.values()) {
-            row(b, "Cold start, " + kind.label + ": wall", names, results,
+            if (kind == Bench.Kind.ZIP_JAVA21_COMPARED && options.compare.isEmpty()) {
+                continue;
+            }
+            String label = kind == Bench.Kind.ZIP_JAVA21_COMPARED ? "zip, java21 command line + `"
+                    + String.join(" ", options.compare) + "`" : kind.label;
+            row(b, "Cold start, " + label + ": wall", names, results,
                     r -> ms(r.wall(kind).median()) + " (" + ms(r.wall(kind).min()) + ")");
             row(b, "  CPU, all threads", names, results,
                     r -> ms(r.cpu(kind).median()) + " (" + ms(r.cpu(kind).min()) + ")");
@@ -33,7 +38,8 @@ final class Report {
                 row(b, "  / Python: wall, CPU", names, results, r -> ratio(r.wall(kind), r.wall(Bench.Kind.PYTHON))
                         + ", " + ratio(r.cpu(kind), r.cpu(Bench.Kind.PYTHON)));
             }
-            if (kind == Bench.Kind.ZIP_JAVA21 || kind == Bench.Kind.ZIP_JAVA25 || kind == Bench.Kind.IMAGE) {
+            if (kind == Bench.Kind.ZIP_JAVA21 || kind == Bench.Kind.ZIP_JAVA25 || kind == Bench.Kind.IMAGE
+                    || kind == Bench.Kind.ZIP_JAVA21_COMPARED) {
                 row(b, "  of which init (launch to first `invocation/next`)", names, results,
                         r -> ms(r.init(kind).median()));
                 row(b, "  peak RSS of the cold rotation (VmHWM)", names, results, r -> mb(r.rss(kind).median()));
