@@ -4,7 +4,7 @@ import com.mysql.cj.Messages;
 import com.mysql.cj.jdbc.Driver;
 import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.secret.Engine;
-import dev.rotation.secret.PemTrustStore;
+import dev.rotation.secret.DriverTls;
 import dev.rotation.shared.AdminChanges;
 import dev.rotation.shared.AdminRequest;
 import dev.rotation.shared.ConnectRequest;
@@ -12,14 +12,15 @@ import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.EngineDescription;
 import dev.rotation.shared.JdbcHost;
+import dev.rotation.shared.MasterPrivileges;
 import dev.rotation.shared.PasswordChange;
 import dev.rotation.shared.PasswordChangeRequest;
 import dev.rotation.shared.RotationException;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.UsernameLimit;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -94,6 +95,8 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
     static final String SET_OWN_PASSWORD_HASH = "SET PASSWORD = ?";
     /** The account's own grants, which name its plugin on MariaDB and MySQL before 5.7; allowed to every user. */
     static final String OWN_GRANTS_QUERY = "SHOW GRANTS FOR CURRENT_USER()";
+    /** Preflight: the account the session is logged in as, {@code user@host}. */
+    static final String CURRENT_ACCOUNT_QUERY = "SELECT CURRENT_USER()";
 
     /**
      * Modes cleared from the session's sql_mode. Under NO_BACKSLASH_ESCAPES Connector/J binds a string
@@ -322,37 +325,13 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
         props.setProperty("allowLoadLocalInfile", "false");
         props.setProperty("autoReconnect", "false");
         props.setProperty("connectionAttributes", "none");
-        if (tls == Tls.VERIFY) {
-            props.setProperty("sslMode", "VERIFY_IDENTITY");
-            Optional<Path> bundle = settings.caBundle();
-            if (bundle.isPresent()) {
-                Path store = trustStore(bundle.get());
-                props.setProperty("trustCertificateKeyStoreUrl", store.toUri().toString());
-                props.setProperty("trustCertificateKeyStoreType", PemTrustStore.STORE_TYPE);
-                props.setProperty("trustCertificateKeyStorePassword", PemTrustStore.STORE_PASSWORD);
-                props.setProperty("fallbackToSystemTrustStore", "false");
-            } else {
-                props.setProperty("fallbackToSystemTrustStore", "true");
-            }
-        } else {
-            props.setProperty("sslMode", "DISABLED");
-            // caching_sha2_password (the MySQL 8+ default) without TLS sends the password encrypted with
-            // the server's RSA key, which the client must fetch whenever the server's login cache is
-            // cold - and it always is right after a password change. But a key fetched over plaintext
-            // is whatever a man in the middle sends: he decrypts the password with his own key. So only
-            // when the operator accepts that risk explicitly; TLS needs no key.
-            props.setProperty("allowPublicKeyRetrieval", Boolean.toString(settings.allowPublicKeyRetrieval()));
-        }
-        return props;
-    }
-
-    /** Connector/J reads trusted CAs only from a key store: the PEM bundle's, made once per JVM and bundle. */
-    private static Path trustStore(Path bundle) throws SQLException {
         try {
-            return PemTrustStore.forBundle(bundle);
-        } catch (java.io.IOException e) {
+            DriverTls.apply(Engine.MYSQL, tls == Tls.VERIFY, settings.caBundle(), settings.allowPublicKeyRetrieval(),
+                    props);
+        } catch (IOException e) {
             throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }
+        return props;
     }
 
     /** Connector/J's bare "Public Key Retrieval is not allowed" becomes an error an operator can act on. */
@@ -903,6 +882,45 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
         }
         return false;
     }
+    /**
+     * Preflight: the master needs CREATE USER and GRANT OPTION on {@code *.*} (ALL PRIVILEGES covers
+     * the first), and to read {@code mysql.user}. Reads its own grants only; privileges it holds only
+     * through roles are not expanded, and the detail says so.
+     */
+    @Override
+    public MasterPrivileges masterPrivileges(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        String account;
+        try (Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery(CURRENT_ACCOUNT_QUERY)) {
+            account = rows.next() ? rows.getString(1) : "";
+        }
+        int at = account.lastIndexOf('@');
+        String user = at < 0 ? account : account.substring(0, at);
+        String host = at < 0 ? "%" : account.substring(at + 1);
+        MySqlGrants grants = MySqlGrants.parse(ownGrants(admin), describe(user, host));
+        MySqlGrants.ObjectGrant global = grants.objects().get("*.*");
+        boolean all = global != null && global.all();
+        List<String> missing = new ArrayList<>();
+        if (!all && (global == null || !global.privileges().contains("CREATE USER"))) {
+            missing.add("CREATE USER");
+        }
+        if (global == null || !global.grantOption()) {
+            missing.add("GRANT OPTION");
+        }
+        try {
+            hosts(admin, request.currentUser());
+        } catch (SQLException e) {
+            missing.add("SELECT on mysql.user");
+        }
+        String held = global == null || (global.privileges().isEmpty() && !global.grantOption()) ? "nothing on *.*"
+                : (all ? MySqlGrants.ALL : String.join(", ", new java.util.TreeSet<>(global.privileges()))) + " ON *.*"
+                        + (global.grantOption() ? " WITH GRANT OPTION" : "");
+        String roles = grants.roles().isEmpty() ? "" : "; privileges held only through its roles ("
+                + String.join(", ", grants.roles().keySet()) + ") are not counted";
+        return new MasterPrivileges(true, missing, "account " + describe(user, host) + " holds " + held + roles);
+    }
+
     @Override
     public String toString() {
         return "MySqlEngine";

@@ -64,6 +64,11 @@ public final class MySqlTarget implements EngineTarget {
         return MySqlEngine.quote(database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
     }
 
+    @Override
+    public void revokeUserCreation(TestDatabase db, String master) {
+        admin(db, "REVOKE CREATE USER ON *.* FROM " + MySqlEngine.account(master, "%"));
+    }
+
     static void admin(TestDatabase db, String... statements) {
         try (Connection c = db.admin(); Statement s = c.createStatement()) {
             for (String sql : statements) {

@@ -1,6 +1,7 @@
 package dev.rotation.postgres;
 
 import dev.rotation.secret.DatabaseSecret;
+import dev.rotation.secret.DriverTls;
 import dev.rotation.secret.Engine;
 import dev.rotation.shared.AdminChanges;
 import dev.rotation.shared.AdminRequest;
@@ -10,11 +11,13 @@ import dev.rotation.shared.ConnectionSettings;
 import dev.rotation.shared.DatabaseEngine;
 import dev.rotation.shared.EngineDescription;
 import dev.rotation.shared.JdbcHost;
+import dev.rotation.shared.MasterPrivileges;
 import dev.rotation.shared.PasswordChange;
 import dev.rotation.shared.PasswordChangeRequest;
 import dev.rotation.shared.RotationException;
 import dev.rotation.shared.UserAdministration;
 import dev.rotation.shared.UsernameLimit;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -53,8 +56,9 @@ import org.postgresql.util.GT;
  * {@code app} only, and so apply to both users at once; the membership and the setting are checked
  * and repaired on every rotation. A created role gets LOGIN but no password, so it cannot log in
  * with a password until {@link #setPassword} (after its privileges are in place). The master needs
- * no superuser: CREATEROLE, and on PostgreSQL 16+ also ADMIN OPTION on the base role (a role it
- * created has that; an RDS master user is a member of rds_superuser).
+ * no superuser: CREATEROLE, and on PostgreSQL 16+ also ADMIN OPTION on the pair's existing roles (a role
+ * it created has that; for a role someone else created, {@link #requireManageable} refuses before
+ * changing anything and names the GRANT that is missing).
  *
  * <p>Errors are not scrubbed here: the protocol's sanitizer does that for every engine.
  */
@@ -88,6 +92,15 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
     static final String ROLE_SETTINGS_QUERY =
             "SELECT setconfig FROM pg_db_role_setting WHERE setrole = ? AND setdatabase = 0";
     static final String VERSION_QUERY = "SHOW server_version_num";
+    /** Preflight: the master's own powers. */
+    static final String MASTER_POWERS_QUERY = "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = session_user";
+    /** PostgreSQL 16+: whether the session's role may grant {@code role} and alter it (ADMIN OPTION, or superuser). */
+    static final String ADMIN_OPTION_QUERY = "SELECT pg_has_role(?, 'MEMBER WITH ADMIN OPTION')";
+
+    /** What an operator runs so that a master that did not create {@code role} may manage it, and gains nothing else. */
+    static String grantAdminOption(String role, String master) {
+        return "GRANT " + quote(role) + " TO " + quote(master) + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE";
+    }
 
     static String createRole(String role) {
         return "CREATE ROLE " + quote(role) + " WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
@@ -167,7 +180,8 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
                 + URLEncoder.encode(dbname, StandardCharsets.UTF_8);
     }
 
-    static Properties connectionProperties(String user, String password, Tls tls, ConnectionSettings settings) {
+    static Properties connectionProperties(String user, String password, Tls tls, ConnectionSettings settings)
+            throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user == null ? "" : user);
         props.setProperty("password", password == null ? "" : password);
@@ -178,16 +192,10 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
         props.setProperty("ApplicationName", "secrets-manager-rotation");
         // No Kerberos: a GSS attempt would only add a round trip or a surprise.
         props.setProperty("gssEncMode", "disable");
-        if (tls == Tls.VERIFY) {
-            props.setProperty("sslmode", "verify-full");
-            if (settings.caBundle().isPresent()) {
-                props.setProperty("sslrootcert", settings.caBundle().get().toAbsolutePath().toString());
-            } else {
-                // The JVM's trust store; pgjdbc still verifies the host name under verify-full.
-                props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
-            }
-        } else {
-            props.setProperty("sslmode", "disable");
+        try {
+            DriverTls.apply(Engine.POSTGRES, tls == Tls.VERIFY, settings.caBundle(), false, props);
+        } catch (IOException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }
         return props;
     }
@@ -282,6 +290,7 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
         Connection admin = request.admin();
         String currentUser = request.currentUser();
         String otherUser = request.otherUser();
+        requireAdminOption(admin, request);
         List<String> refusals = new ArrayList<>();
         try (PreparedStatement statement = admin.prepareStatement(ROLE_POWERS_QUERY)) {
             statement.setString(1, otherUser);
@@ -324,6 +333,50 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
         if (!refusals.isEmpty()) {
             throw new RotationException("refusing to manage the existing role '" + otherUser + "' as the other user of '"
                     + currentUser + "': " + String.join("; ", refusals) + "; nothing was changed");
+        }
+    }
+
+    /**
+     * PostgreSQL 16+: CREATEROLE lets the master grant, and alter (password, settings), only the roles it
+     * has ADMIN OPTION on, which it gets for the roles it creates. An application role someone else
+     * created needs the grant from an operator; without it the GRANT of the base role to the clone, or the
+     * password change, would fail half way (after creating the clone), so refuse before changing anything.
+     */
+    private static void requireAdminOption(Connection admin, AdminRequest request) throws SQLException {
+        List<String> lacking = rolesLackingAdminOption(admin, request);
+        if (!lacking.isEmpty()) {
+            String master = request.masterUser();
+            throw new RotationException("the master user '" + master + "' lacks ADMIN OPTION on role"
+                    + (lacking.size() > 1 ? "s " : " ") + String.join(", ", lacking.stream().map(r -> "'" + r + "'")
+                    .toList()) + ": on PostgreSQL 16 and later CREATEROLE covers only the roles the master created or"
+                    + " holds ADMIN OPTION on, and alternating users grant the base role to the clone and set the"
+                    + " users' passwords. Have a superuser (or the role's creator) run: "
+                    + String.join("; ", lacking.stream().map(r -> grantAdminOption(r, master)).toList())
+                    + "; nothing was changed");
+        }
+    }
+
+    /** PostgreSQL 16+: the existing roles of the pair (and their base) the session may not grant or alter. */
+    private static List<String> rolesLackingAdminOption(Connection admin, AdminRequest request) throws SQLException {
+        List<String> lacking = new ArrayList<>();
+        if (serverVersion(admin) < 160000) {
+            return lacking;
+        }
+        for (String role : List.of(AlternateUsername.baseOf(request.otherUser()), request.currentUser(),
+                request.otherUser())) {
+            if (!lacking.contains(role) && role(admin, role) != null && !hasAdminOption(admin, role)) {
+                lacking.add(role);
+            }
+        }
+        return lacking;
+    }
+
+    private static boolean hasAdminOption(Connection admin, String role) throws SQLException {
+        try (PreparedStatement statement = admin.prepareStatement(ADMIN_OPTION_QUERY)) {
+            statement.setString(1, role);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
         }
     }
 
@@ -527,6 +580,45 @@ public final class PostgresEngine implements DatabaseEngine, UserAdministration 
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw new IllegalArgumentException("a PostgreSQL name is at most " + MAX_NAME_BYTES + " bytes");
         }
+    }
+
+    /**
+     * Preflight: the master needs CREATEROLE (or SUPERUSER) and, on PostgreSQL 16+, ADMIN OPTION on the
+     * application's base role to make the clone a member of it. Reads only.
+     */
+    @Override
+    public MasterPrivileges masterPrivileges(AdminRequest request) throws SQLException {
+        Connection admin = request.admin();
+        boolean superuser;
+        boolean createRole;
+        try (Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery(MASTER_POWERS_QUERY)) {
+            if (!rows.next()) {
+                return new MasterPrivileges(true, List.of("a role of its own"), "the session's user is not in pg_roles");
+            }
+            superuser = rows.getBoolean(1);
+            createRole = rows.getBoolean(2);
+        }
+        if (superuser) {
+            return new MasterPrivileges(true, List.of(), "SUPERUSER (more than alternating users need: CREATEROLE)");
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> held = new ArrayList<>();
+        if (createRole) {
+            held.add("CREATEROLE");
+        } else {
+            missing.add("CREATEROLE");
+        }
+        List<String> lacking = rolesLackingAdminOption(admin, request);
+        for (String role : lacking) {
+            missing.add("ADMIN OPTION on role '" + role + "' (PostgreSQL 16+: " + grantAdminOption(role, request.masterUser())
+                    + ")");
+        }
+        if (serverVersion(admin) >= 160000 && lacking.isEmpty()) {
+            held.add("ADMIN OPTION on the application's roles");
+        }
+        return new MasterPrivileges(true, missing, held.isEmpty() ? "it holds none of them" : "it holds "
+                + String.join(", ", held));
     }
 
     @Override

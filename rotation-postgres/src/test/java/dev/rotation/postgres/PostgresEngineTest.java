@@ -37,7 +37,7 @@ class PostgresEngineTest {
     }
 
     @Test
-    void connectionProperties_verify_withoutBundle_usesTheJvmTrustStoreAndVerifiesTheHost() {
+    void connectionProperties_verify_withoutBundle_usesTheJvmTrustStoreAndVerifiesTheHost() throws SQLException {
         Properties props = PostgresEngine.connectionProperties("app", "pw", Tls.VERIFY, SETTINGS);
         assertThat(props).containsEntry("user", "app").containsEntry("password", "pw")
                 .containsEntry("sslmode", "verify-full")
@@ -49,7 +49,7 @@ class PostgresEngineTest {
     }
 
     @Test
-    void connectionProperties_verify_withBundle_trustsTheBundle() {
+    void connectionProperties_verify_withBundle_trustsTheBundle() throws SQLException {
         ConnectionSettings settings = new ConnectionSettings(Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Optional.of(Path.of("/opt/ca/global-bundle.pem")), false);
         Properties props = PostgresEngine.connectionProperties("app", "pw", Tls.VERIFY, settings);
@@ -59,7 +59,7 @@ class PostgresEngineTest {
     }
 
     @Test
-    void connectionProperties_disabled_isPlaintext() {
+    void connectionProperties_disabled_isPlaintext() throws SQLException {
         assertThat(PostgresEngine.connectionProperties("app", "pw", Tls.DISABLED, SETTINGS))
                 .containsEntry("sslmode", "disable").doesNotContainKey("sslrootcert");
     }

@@ -60,6 +60,15 @@ public final class PostgresTarget implements EngineTarget {
     }
 
     /** Statements as the test server's administrator, in {@code dbName}. */
+    @Override
+    public void revokeUserCreation(TestDatabase db, String master) {
+        try (Connection c = db.admin(); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE " + PostgresEngine.quote(master) + " NOCREATEROLE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("admin statement failed: " + e.getMessage(), e);
+        }
+    }
+
     static void adminIn(TestDatabase db, String dbName, String... statements) {
         try (Connection c = db.connect(dbName, db.adminUsername(), db.adminPassword());
                 Statement s = c.createStatement()) {

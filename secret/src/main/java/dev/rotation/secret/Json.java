@@ -79,6 +79,17 @@ public final class Json {
         }
     }
 
+    /**
+     * {@code text} as a JSON string literal, quotes included, escaped as the SDK's writer (Jackson) escapes
+     * it: {@code \"}, {@code \\}, the named control escapes and {@code \}{@code u00XX} for the others.
+     */
+    public static String quote(String text) {
+        try (JsonWriter writer = JsonWriter.create()) {
+            writer.writeValue(text);
+            return new String(writer.getBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** Writes an object whose values are {@link JsonNode}s, Strings, Numbers, Booleans or null. */
     public static String write(Map<String, ?> object) {
         try (JsonWriter writer = JsonWriter.create()) {

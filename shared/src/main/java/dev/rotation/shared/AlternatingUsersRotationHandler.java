@@ -4,6 +4,7 @@ import dev.rotation.secret.DatabaseSecret;
 import dev.rotation.secret.MasterSecret;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -118,18 +119,15 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
         String masterArn = current.masterArn().orElseThrow(() -> new RotationException("the AWSCURRENT secret has no"
                 + " key '" + MASTER_ARN_KEY + "'; alternating users need the ARN of a secret holding a master (admin)"
                 + " login to the same server"));
-        MasterSecret master = readMaster(context, masterArn);
+        MasterSecret master = readMaster(context::readMaster, masterArn);
         ServerAddress rotatedServer = ServerAddress.of(current, defaultPort);
-        ServerAddress masterServer = masterServer(context, masterArn, master, defaultPort);
+        ServerAddress masterServer = masterServer(context::tagsOf, context.environment(), masterArn, master,
+                defaultPort);
         if (!masterServer.sameServerAs(rotatedServer)) {
-            throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' is for server "
-                    + masterServer + " but the rotated secret is for server " + rotatedServer + "; the master must log"
-                    + " in to the same server, and its server comes from the master secret (its host key, or for a"
-                    + " secret RDS manages, its DB instance or cluster), never from the rotated secret");
+            throw new RotationException(otherServer(masterServer, rotatedServer));
         }
         if (master.username().equals(current.username()) || master.username().equals(pending.username())) {
-            throw new RotationException("the master user '" + master.username() + "' is one of the alternating pair"
-                    + " ('" + current.username() + "', '" + pending.username() + "'); the master must be another user");
+            throw new RotationException(masterInPair(master, current.username(), pending.username()));
         }
         DatabaseSecret masterLogin = masterLogin(master, masterServer, current.engine());
         Connection session = context.login().open(masterLogin).orElseThrow(() -> new RotationException(
@@ -157,14 +155,146 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
         }
     }
 
+    private static String otherServer(ServerAddress masterServer, ServerAddress rotatedServer) {
+        return "the master secret named by key '" + MASTER_ARN_KEY + "' is for server " + masterServer
+                + " but the rotated secret is for server " + rotatedServer + "; the master must log in to the same"
+                + " server, and its server comes from the master secret (its host key, or for a secret RDS manages,"
+                + " its DB instance or cluster), never from the rotated secret";
+    }
+
+    private static String masterInPair(MasterSecret master, String current, String other) {
+        return "the master user '" + master.username() + "' is one of the alternating pair ('" + current + "', '"
+                + other + "'); the master must be another user";
+    }
+
+    @Override
+    List<String> preflightCheckNames() {
+        return List.of(Preflight.MASTER_SECRET, Preflight.MASTER_SERVER, Preflight.MASTER_LOGIN,
+                Preflight.MASTER_PRIVILEGES, Preflight.OTHER_USER);
+    }
+
+    /**
+     * Preflight for alternating users: the master secret is readable, names the rotated secret's
+     * server, logs in there and holds what the master needs; and the other user is one the next
+     * rotation may manage (absent, or the pair's). Reads only, as setSecret's own checks do.
+     */
+    @Override
+    void preflightChecks(Preflight.Run run) {
+        DatabaseSecret current = run.current;
+        int defaultPort = run.engine.description().defaultPort();
+        String other = AlternateUsername.of(current.username());
+        String masterArn = current.masterArn().orElse(null);
+        if (masterArn == null) {
+            run.fail(Preflight.MASTER_SECRET, "the secret has no key '" + MASTER_ARN_KEY + "': alternating users need"
+                    + " the ARN of a secret holding a master (admin) login to the same server; add it with"
+                    + " put-secret-value");
+            run.notChecked(Preflight.MASTER_SERVER, Preflight.MASTER_LOGIN, Preflight.MASTER_PRIVILEGES,
+                    Preflight.OTHER_USER);
+            return;
+        }
+        MasterSecret master;
+        try {
+            master = readMaster(run::readMaster, masterArn);
+            if (master.username().equals(current.username()) || master.username().equals(other)) {
+                throw new RotationException(masterInPair(master, current.username(), other));
+            }
+            run.pass(Preflight.MASTER_SECRET, "read " + masterArn + " (AWSCURRENT): master user '" + master.username()
+                    + "', " + (master.host().isPresent() ? "its server from its host key"
+                            : "no host key (its server from its RDS tag)"));
+        } catch (RotationException e) {
+            run.fail(Preflight.MASTER_SECRET, e.getMessage());
+            run.notChecked(Preflight.MASTER_SERVER, Preflight.MASTER_LOGIN, Preflight.MASTER_PRIVILEGES,
+                    Preflight.OTHER_USER);
+            return;
+        }
+        ServerAddress rotatedServer = ServerAddress.of(current, defaultPort);
+        ServerAddress masterServer;
+        try {
+            masterServer = masterServer(run::tagsOf, run.environment, masterArn, master, defaultPort);
+        } catch (RotationException | SdkException e) {
+            run.fail(Preflight.MASTER_SERVER, e instanceof RotationException ? e.getMessage()
+                    : "finding the master's server failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            run.notChecked(Preflight.MASTER_LOGIN, Preflight.MASTER_PRIVILEGES, Preflight.OTHER_USER);
+            return;
+        }
+        if (!masterServer.sameServerAs(rotatedServer)) {
+            run.fail(Preflight.MASTER_SERVER, otherServer(masterServer, rotatedServer) + ". Point key '"
+                    + MASTER_ARN_KEY + "' at the master secret of server " + rotatedServer);
+            run.notChecked(Preflight.MASTER_LOGIN, Preflight.MASTER_PRIVILEGES, Preflight.OTHER_USER);
+            return;
+        }
+        run.pass(Preflight.MASTER_SERVER, "server " + masterServer + ", the rotated secret's");
+        if (!run.databaseReached) {
+            run.notChecked(Preflight.MASTER_LOGIN, Preflight.MASTER_PRIVILEGES, Preflight.OTHER_USER);
+            return;
+        }
+        Connection session;
+        try {
+            session = run.login.open(masterLogin(master, masterServer, current.engine())).orElse(null);
+        } catch (RotationException e) {
+            run.fail(Preflight.MASTER_LOGIN, "the master user '" + master.username() + "': " + e.getMessage());
+            run.notChecked(Preflight.MASTER_PRIVILEGES, Preflight.OTHER_USER);
+            return;
+        }
+        if (session == null) {
+            run.fail(Preflight.MASTER_LOGIN, "the database refuses the master user '" + master.username() + "' with"
+                    + " the password of " + masterArn + ": put the master's real password into that secret (or let"
+                    + " RDS manage it)");
+            run.notChecked(Preflight.MASTER_PRIVILEGES, Preflight.OTHER_USER);
+            return;
+        }
+        run.pass(Preflight.MASTER_LOGIN, "the master user '" + master.username() + "' logs in to " + masterServer);
+        UserAdministration administration = run.engine.withAdministration(admin);
+        AdminRequest request = new AdminRequest(session, current.username(), other, master.username());
+        try {
+            try {
+                MasterPrivileges privileges = administration.masterPrivileges(request);
+                if (privileges.missing().isEmpty()) {
+                    run.pass(Preflight.MASTER_PRIVILEGES, privileges.detail());
+                } else {
+                    run.fail(Preflight.MASTER_PRIVILEGES, "the master user '" + master.username() + "' lacks "
+                            + String.join(", ", privileges.missing()) + ", which alternating users need (" + privileges
+                            .detail() + "): grant it, or use the database's master user (RDS's has it)");
+                }
+            } catch (SQLException e) {
+                run.fail(Preflight.MASTER_PRIVILEGES, "reading the master's privileges failed: "
+                        + DatabaseLogin.describe(e));
+            } catch (RotationException e) {
+                run.fail(Preflight.MASTER_PRIVILEGES, "reading the master's privileges failed: " + e.getMessage());
+            }
+            try {
+                admin.usernameLimit(run.environment).check(other);
+                if (!administration.currentUserExists(request)) {
+                    run.fail(Preflight.OTHER_USER, "the current user '" + current.username() + "' does not exist on"
+                            + " the server: put the user that exists into the secret");
+                } else if (!administration.currentUserExists(new AdminRequest(session, other, current.username(),
+                        master.username()))) {
+                    run.pass(Preflight.OTHER_USER, "user '" + other + "' does not exist yet: the next rotation creates"
+                            + " it with the privileges of user '" + current.username() + "'");
+                } else {
+                    administration.requireManageable(request);
+                    run.pass(Preflight.OTHER_USER, "user '" + other + "' exists and is one the pair manages: the next"
+                            + " rotation gives it the privileges of user '" + current.username() + "' and a new"
+                            + " password");
+                }
+            } catch (RotationException e) {
+                run.fail(Preflight.OTHER_USER, e.getMessage());
+            } catch (SQLException e) {
+                run.fail(Preflight.OTHER_USER, "reading the users as the master failed: " + DatabaseLogin.describe(e));
+            }
+        } finally {
+            DatabaseLogin.closeQuietly(session);
+        }
+    }
+
     private static void log(SetSecretContext context, AdminChanges changes) {
         changes.changes().forEach(context::log);
     }
 
     /** The master secret at AWSCURRENT; every failure names the {@code masterarn} key, never a value. */
-    private static MasterSecret readMaster(SetSecretContext context, String arn) {
+    private static MasterSecret readMaster(Function<String, MasterSecret> reader, String arn) {
         try {
-            return context.readMaster(arn);
+            return reader.apply(arn);
         } catch (ResourceNotFoundException e) {
             throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + arn
                     + ") does not exist or has no AWSCURRENT value");
@@ -187,14 +317,14 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
      * with the RDS API. Never the rotated secret's server: its author would choose where the master's
      * password goes.
      */
-    private ServerAddress masterServer(SetSecretContext context, String masterArn, MasterSecret master,
-            int defaultPort) {
+    private ServerAddress masterServer(Function<String, Map<String, String>> tagsOf, Map<String, String> environment,
+            String masterArn, MasterSecret master, int defaultPort) {
         if (master.host().isPresent()) {
             return new ServerAddress(master.host().get(), master.port().orElse(defaultPort));
         }
         Map<String, String> tags;
         try {
-            tags = context.tagsOf(masterArn);
+            tags = tagsOf.apply(masterArn);
         } catch (SecretsManagerException e) {
             throw new RotationException("the master secret named by key '" + MASTER_ARN_KEY + "' (" + masterArn
                     + ") has no host key, and its tags cannot be read: " + errorCode(e) + " (the function needs"
@@ -210,7 +340,7 @@ public class AlternatingUsersRotationHandler extends RotationHandler {
                     + RDS_CLUSTER_TAG + "), so nothing says which server its password belongs to; add host and port"
                     + " keys to the master secret");
         }
-        return rdsLookup.apply(context.environment()).writerEndpoint(resource);
+        return rdsLookup.apply(environment).writerEndpoint(resource);
     }
 
     /** The login as the master: the master's credentials on its own server, with its own ssl and dbname. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -104,8 +105,51 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
      */
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        handleRequest(RotationEvents.read(input), context);
+        SecretsManagerRotationEvent event = RotationEvents.read(input);
+        if (Preflight.STEP.equals(event.getStep())) {
+            output.write(preflight(event.getSecretId(), context).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        handleRequest(event, context);
         output.write("null".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The preflight event ({@code {"Step": "preflight", "SecretId": ...}}): checks, changing nothing,
+     * whether a rotation of the secret would work from here, and answers with the checks as JSON
+     * ({@link Preflight}). One log line at the start and one at the end; no metrics (it is no step).
+     */
+    final String preflight(String secretId, Context context) {
+        long start = System.nanoTime();
+        SecretScrubber scrubber = new SecretScrubber();
+        RotationLog.Level level;
+        try {
+            level = RotationLog.Level.fromEnvironment(new EnvironmentVariables(environment));
+        } catch (RotationException e) {
+            level = RotationLog.Level.INFO; // the configuration check reports it
+        }
+        RotationLog log = new RotationLog(logSink, level, scrubber, Preflight.STEP, secretId, null,
+                context == null ? null : context.getAwsRequestId(), null);
+        log.started();
+        Preflight preflight = new Preflight(secretId, context == null ? null : context.getInvokedFunctionArn(),
+                environment, client, engine, preflightCheckNames(), this::preflightChecks, log, scrubber);
+        String answer = preflight.run();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (preflight.ok()) {
+            log.succeeded(millis, preflight.summary());
+        } else {
+            log.failed(millis, preflight.summary());
+        }
+        return answer;
+    }
+
+    /** The names of the strategy's own preflight checks (listed as not checked when they cannot run). */
+    List<String> preflightCheckNames() {
+        return List.of();
+    }
+
+    /** The strategy's own preflight checks, after the rotated secret's login was checked. */
+    void preflightChecks(Preflight.Run run) {
     }
 
     /** Runs one rotation step. Returns normally when the step succeeded or had nothing to do. */
@@ -350,25 +394,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
 
         /** Alternating users' master secret at AWSCURRENT, parsed as one; its password is scrubbed like ours. */
         private MasterSecret readMaster(String secretId) {
-            String what = "the AWSCURRENT value of secret " + secretId;
-            String secretString = secretsManager.getSecretValue(r -> r.secretId(secretId)
-                    .versionStage(VersionStages.CURRENT)).secretString();
-            if (secretString == null) {
-                throw new RotationException(what + " has no SecretString (binary secrets are not supported)");
-            }
-            scrubber.add(secretString);
-            MasterSecret master;
-            try {
-                master = MasterSecret.parse(secretString);
-            } catch (IllegalArgumentException e) {
-                throw new RotationException(what + " is unusable: " + e.getMessage());
-            }
-            scrubber.add(master.password());
-            if (master.engine().isPresent() && !handles(master.engine().get())) {
-                throw new RotationException(what + " is unusable: key 'engine' names an engine this function does not"
-                        + " handle");
-            }
-            return master;
+            return readMasterSecret(secretsManager, secretId, scrubber, engine.description());
         }
 
         private boolean handles(String secretEngine) {
@@ -377,10 +403,7 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
 
         /** Another secret's tags (DescribeSecret), for example an RDS-managed master secret's system tags. */
         private Map<String, String> tagsOf(String secretId) {
-            Map<String, String> tags = new java.util.LinkedHashMap<>();
-            secretsManager.describeSecret(r -> r.secretId(secretId)).tags()
-                    .forEach(tag -> tags.put(tag.key(), tag.value()));
-            return tags;
+            return tagsOfSecret(secretsManager, secretId);
         }
 
         private DatabaseSecret read(String secretId, String versionId, String stage, String what) {
@@ -415,5 +438,37 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             }
             return secret;
         }
+    }
+
+    /** A master secret at AWSCURRENT, parsed as one; its value and password are scrubbed from then on. */
+    static MasterSecret readMasterSecret(SecretsManagerClient secretsManager, String secretId, SecretScrubber scrubber,
+            EngineDescription engine) {
+        String what = "the AWSCURRENT value of secret " + secretId;
+        String secretString = secretsManager.getSecretValue(r -> r.secretId(secretId)
+                .versionStage(VersionStages.CURRENT)).secretString();
+        if (secretString == null) {
+            throw new RotationException(what + " has no SecretString (binary secrets are not supported)");
+        }
+        scrubber.add(secretString);
+        MasterSecret master;
+        try {
+            master = MasterSecret.parse(secretString);
+        } catch (IllegalArgumentException e) {
+            throw new RotationException(what + " is unusable: " + e.getMessage());
+        }
+        scrubber.add(master.password());
+        if (master.engine().isPresent() && !engine.handles(master.engine().get())) {
+            throw new RotationException(what + " is unusable: key 'engine' names an engine this function does not"
+                    + " handle");
+        }
+        return master;
+    }
+
+    /** Another secret's tags (DescribeSecret), for example an RDS-managed master secret's system tags. */
+    static Map<String, String> tagsOfSecret(SecretsManagerClient secretsManager, String secretId) {
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        secretsManager.describeSecret(r -> r.secretId(secretId)).tags()
+                .forEach(tag -> tags.put(tag.key(), tag.value()));
+        return tags;
     }
 }

@@ -112,4 +112,12 @@ final class SanitizedEngine implements DatabaseEngine, UserAdministration {
     public PasswordChange setPassword(AdminRequest request, String newPassword) throws SQLException {
         return call(() -> admin().setPassword(request, newPassword));
     }
+
+    @Override
+    public MasterPrivileges masterPrivileges(AdminRequest request) throws SQLException {
+        return call(() -> {
+            MasterPrivileges found = admin().masterPrivileges(request);
+            return new MasterPrivileges(found.checked(), found.missing(), scrubber.scrub(found.detail()));
+        });
+    }
 }

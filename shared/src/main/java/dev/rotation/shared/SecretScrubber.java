@@ -1,5 +1,6 @@
 package dev.rotation.shared;
 
+import dev.rotation.secret.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -189,25 +190,10 @@ final class SecretScrubber {
         return out == null ? text : out.toString();
     }
 
+    /** The value inside a JSON string literal, as the SDK's writer escapes it. */
     private static String jsonEscaped(String value) {
-        StringBuilder out = new StringBuilder();
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
+        String quoted = Json.quote(value);
+        return quoted.substring(1, quoted.length() - 1);
     }
 
     /**

@@ -66,4 +66,13 @@ public interface UserAdministration {
      * the client where the server accepts a hash.
      */
     PasswordChange setPassword(AdminRequest request, String newPassword) throws SQLException;
+
+    /**
+     * For the preflight event: whether the request's master (the session's user) holds what
+     * {@link #ensureUser}, {@link #synchronizePrivileges} and {@link #setPassword} need, read only.
+     * The default checks nothing and says so; the shipped engines name what is missing.
+     */
+    default MasterPrivileges masterPrivileges(AdminRequest request) throws SQLException {
+        return MasterPrivileges.notChecked();
+    }
 }

@@ -48,6 +48,15 @@ public interface EngineTarget {
     /** A privilege outside the application's database, created as the administrator for one test. */
     ExtraPrivilege extraPrivilege(TestDatabase db, String dbName);
 
+    /**
+     * Takes from the master user {@code master} the privilege it needs to create users (MySQL:
+     * {@code CREATE USER}; PostgreSQL: {@code CREATEROLE}), leaving the rest, as the administrator.
+     * For preflight's test of a master that lacks it; an engine without users need not support it.
+     */
+    default void revokeUserCreation(TestDatabase db, String master) {
+        throw new UnsupportedOperationException("this engine has no master privileges to revoke");
+    }
+
     /** The module's shaded deployment jar and what must and must not be in it. */
     DeploymentJar deploymentJar();
 

@@ -1,5 +1,6 @@
 package dev.rotation.testkit;
 
+import dev.rotation.secret.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -49,24 +50,7 @@ public final class TestJson {
     }
 
     public static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return Json.quote(text);
     }
 
     private record Raw(String json) {

@@ -88,9 +88,11 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     private boolean matches(AuditEvent e) {
-        if (secretId == null) {
-            return true;
-        }
+        return secretId == null || concerns(e, secretId);
+    }
+
+    /** True when the event is about the secret {@code secretId} names (a name, or a full or partial ARN). */
+    static boolean concerns(AuditEvent e, String secretId) {
         String id = e.secretId().orElse(null);
         if (id == null) {
             return false;
@@ -123,7 +125,7 @@ final class AuditCommand implements Callable<Integer> {
                 e.secretId().orElse("-"), outcome);
     }
 
-    private static Instant since(String text) {
+    static Instant since(String text) {
         Matcher ago = AGO.matcher(text);
         if (ago.matches()) {
             long n = Long.parseLong(ago.group(1));

@@ -2,6 +2,7 @@ package dev.rotation.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotation.local.console.Console;
 import dev.rotation.local.lambda.FunctionDefinition;
 import dev.rotation.local.lambda.InvocationResult;
 import dev.rotation.local.lambda.LambdaRotationInvoker;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -69,6 +71,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Also show the functions' logs.")
     private boolean verbose;
+
+    @Option(names = "--keep", description = "Afterwards keep the Secrets Manager, its console and the databases "
+            + "running until Ctrl-C, and print the console's address.")
+    private boolean keep;
 
     private PrintWriter out;
     /** Function log lines per function name, shown when a step fails (or all of them with --verbose). */
@@ -117,8 +123,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         List<String> failures = new ArrayList<>();
         AtomicInvoker invoker = new AtomicInvoker();
+        Console console = Console.create(template.functions().values().stream().map(f -> f.arn("us-east-1")).toList(),
+                null);
         try (LocalSecretsManager server = LocalSecretsManager.builder().port(0).maxRotationAttempts(2)
-                .rotationInvoker(invoker).build().start();
+                .rotationInvoker(invoker).auditListener(console.auditListener()).webRoute(Console.PREFIX, console)
+                .build().start();
              LocalFunctions functions = LocalFunctions.builder(template).region(server.region())
                      .environmentOverrides(Map.of("SECRETS_MANAGER_ENDPOINT", server.endpoint().toString()))
                      .logs((f, line) -> record(f, line)).build()) {
@@ -137,7 +146,16 @@ final class DemoCommand implements Callable<Integer> {
             for (Map.Entry<Engine, TestDatabase> entry : databases.entrySet()) {
                 rotate(entry.getKey(), entry.getValue(), template, server, sm).ifPresent(failures::add);
             }
+            if (keep) {
+                int result = summary(failures, template);
+                keepRunning(server, functions);
+                return result;
+            }
         }
+        return summary(failures, template);
+    }
+
+    private int summary(List<String> failures, SamTemplate template) {
         out.println();
         if (!failures.isEmpty()) {
             out.println("FAILED: " + String.join("; ", failures));
@@ -146,6 +164,25 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Both rotations succeeded: the old passwords are refused, the new ones log in.");
         printAwsCommands(template);
         return 0;
+    }
+
+    /** --keep: serves until Ctrl-C (or SIGTERM), then stops the functions and the server. */
+    private void keepRunning(LocalSecretsManager server, LocalFunctions functions) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            functions.close();
+            server.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        out.println();
+        out.println("Still running (--keep): the console is at " + server.endpoint() + Console.PREFIX
+                + " and the API at " + server.endpoint() + "; Ctrl-C stops.");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Optional<String> rotate(Engine engine, TestDatabase db, SamTemplate template, LocalSecretsManager server,

@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "java -jar rotation-local.jar", synopsisSubcommandLabel = "COMMAND",
         description = "Runs the rotation functions locally: a Secrets Manager, the Lambda Java runtime and "
                 + "throwaway databases, no AWS account and no Docker needed.",
-        subcommands = {DemoCommand.class, ServeCommand.class, InvokeCommand.class, AuditCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, InvokeCommand.class, PreflightCommand.class,
+                AuditCommand.class, HistoryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     static final int USAGE = 2;
@@ -66,7 +67,8 @@ public final class Main implements Callable<Integer> {
     /** No command: a usage error. */
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("missing command: demo, serve, invoke, audit or help (see --help)");
+        spec.commandLine().getErr().println(
+                "missing command: demo, serve, invoke, preflight, audit, history or help (see --help)");
         return USAGE;
     }
 

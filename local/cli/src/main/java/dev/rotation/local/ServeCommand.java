@@ -1,5 +1,6 @@
 package dev.rotation.local;
 
+import dev.rotation.local.console.Console;
 import dev.rotation.local.lambda.EnvVarsFile;
 import dev.rotation.local.lambda.FileErrors;
 import dev.rotation.local.lambda.FunctionDefinition;
@@ -8,7 +9,6 @@ import dev.rotation.local.lambda.LambdaRotationInvoker;
 import dev.rotation.local.lambda.LocalFunctions;
 import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.lambda.TemplateException;
-import dev.rotation.local.lambda.TemplateRoles;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationInvoker;
 import dev.rotation.local.secretsmanager.RotationStep;
@@ -90,6 +90,17 @@ final class ServeCommand implements Callable<Integer> {
             + "file's access keys and are allowed as IAM allows the keys' principals (policies, or a template role).")
     private Path iamFile;
 
+    @Option(names = "--on-rotation-failure", paramLabel = "CMD", description = "Run CMD (by /bin/sh -c) on each "
+            + "RotationFailed or RotationAbandoned event, the event's JSON (as EventBridge delivers it) on its stdin.")
+    private String onFailureCommand;
+
+    @Option(names = "--on-rotation-failure-webhook", paramLabel = "URL", description = "POST each RotationFailed or "
+            + "RotationAbandoned event's JSON (as EventBridge delivers it) to URL.")
+    private String onFailureWebhook;
+
+    @Option(names = "--no-console", description = "Serve no web console (by default at /console on the same address).")
+    private boolean noConsole;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -97,6 +108,17 @@ final class ServeCommand implements Callable<Integer> {
         if (idleTimeoutSeconds <= 0) {
             return usage(err, "--idle-timeout must be a positive number of seconds, got " + idleTimeoutSeconds);
         }
+        if (onFailureWebhook != null && RotationAlerts.checkWebhook(onFailureWebhook) != null) {
+            return usage(err, RotationAlerts.checkWebhook(onFailureWebhook));
+        }
+        if (onFailureCommand != null && onFailureCommand.isBlank()) {
+            return usage(err, "--on-rotation-failure needs a command");
+        }
+        // The server's outcome is read once the server exists; the alerts listen from the first event.
+        AtomicReference<LocalSecretsManager> running = new AtomicReference<>();
+        RotationAlerts alerts = new RotationAlerts(onFailureCommand,
+                onFailureWebhook == null ? null : java.net.URI.create(onFailureWebhook), out, err,
+                arn -> running.get() == null ? java.util.Optional.empty() : running.get().rotationOutcome(arn));
         LocalSecretsManager.Builder builder = LocalSecretsManager.builder().host(host).allowRemote(allowRemote);
         try {
             builder.port(port);
@@ -116,20 +138,26 @@ final class ServeCommand implements Callable<Integer> {
         if (auditLog != null) {
             builder.auditLog(auditLog);
         }
+        builder.auditListener(alerts::onEvent);
         try {
             if (templatePath != null && !noTemplate) {
                 samTemplate = SamTemplate.read(templatePath, "us-east-1", Map.of());
             }
             IamFile iam = null;
             if (iamFile != null) {
-                iam = IamFile.read(iamFile, templatePath == null || noTemplate ? null
-                        : TemplateRoles.read(templatePath, "us-east-1"));
+                iam = IamFile.read(iamFile, samTemplate == null ? null : samTemplate.roles());
                 builder.iam(iam.config());
             }
             env = iam == null || samTemplate == null ? (envVars == null ? EnvVarsFile.empty() : EnvVarsFile.read(envVars))
                     : iam.functionCredentials(samTemplate, envVars);
         } catch (TemplateException | IllegalArgumentException e) {
             return usage(err, e.getMessage());
+        }
+        if (!noConsole) {
+            Console console = Console.create(samTemplate == null ? List.of() : samTemplate.functions().values().stream()
+                    .map(f -> f.arn("us-east-1")).toList(), auditLog != null ? auditLog
+                    : dataDir != null ? dataDir.resolve(LocalSecretsManager.AUDIT_LOG) : null);
+            builder.auditListener(console.auditListener()).webRoute(Console.PREFIX, console);
         }
         // The functions need the endpoint, known only once the server listens (the port may be 0).
         AtomicReference<RotationInvoker> functionsInvoker = new AtomicReference<>();
@@ -156,6 +184,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return failed(err, e);
         }
+        running.set(server);
         LocalFunctions functions = null;
         if (samTemplate != null) {
             functions = LocalFunctions.builder(samTemplate).envVars(env)
@@ -184,6 +213,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            alerts.close();
             if (started != null) {
                 started.close();
             }
@@ -191,6 +221,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "secretsmanager-shutdown"));
         // The endpoint line comes first: scripts and tests read it as the ready signal.
         out.println("Secrets Manager listening on " + server.endpoint());
+        if (!noConsole) {
+            out.println("Console on " + server.endpoint() + Console.PREFIX);
+        }
         if (samTemplate != null) {
             SamTemplate t = samTemplate;
             t.functions().values().forEach(f -> out.println("Rotation function " + f.arn(server.region()) + " -> "

@@ -1,5 +1,6 @@
 package dev.rotation.local;
 
+import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * keeps the JVM as started.
  */
 final class ServeJvm {
-    /** A bounded heap and the collector with the least overhead for a small heap. */
-    static final List<String> OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC");
+    /** A bounded heap and the collector with the least overhead for a small heap (the benchmark's too). */
+    static final List<String> OPTIONS = LocalSecretsManager.BOUNDED_JVM_OPTIONS;
     private static final String PARENT = "rotation.local.parent";
 
     private ServeJvm() {
@@ -45,7 +46,9 @@ final class ServeJvm {
         command.addAll(List.of(args));
         Process child;
         try {
-            child = new ProcessBuilder(command).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+            pb.environment().putAll(LocalSecretsManager.BOUNDED_JVM_ENVIRONMENT);
+            child = pb.start();
         } catch (IOException e) {
             return Optional.empty(); // serve in this JVM rather than not at all
         }

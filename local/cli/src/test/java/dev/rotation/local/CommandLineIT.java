@@ -43,7 +43,8 @@ class CommandLineIT {
     @Test
     void help_onEachCommand_exitsZero() throws Exception {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"serve", "--help"},
-                new String[] {"invoke", "-h"}, new String[] {"demo", "--help"})) {
+                new String[] {"invoke", "-h"}, new String[] {"demo", "--help"}, new String[] {"preflight", "--help"},
+                new String[] {"preflight", "-h"}, new String[] {"audit", "--help"}, new String[] {"-h"})) {
             Result r = jar(args);
             assertThat(r.exit()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).startsWith("Usage: java -jar rotation-local.jar");
@@ -53,10 +54,20 @@ class CommandLineIT {
 
     @Test
     void demoScript_withHelp_printsTheDemoCommandsUsageAndExitsZero() throws Exception {
-        Result r = run(List.of(ROOT.resolve("demo").toString(), "--help"));
+        for (String help : List.of("--help", "-h")) {
+            Result r = run(List.of(ROOT.resolve("demo").toString(), help));
 
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("Usage: java -jar rotation-local.jar demo").contains("--verbose");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("Usage: java -jar rotation-local.jar demo").contains("--verbose");
+        }
+    }
+
+    @Test
+    void demoScript_withAnUnknownOption_saysSoInOneLineAndExitsTwo() throws Exception {
+        Result r = run(List.of(ROOT.resolve("demo").toString(), "--colour"));
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).singleElement().asString().contains("unknown option --colour");
     }
 
     @Test

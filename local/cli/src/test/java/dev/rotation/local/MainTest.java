@@ -41,7 +41,8 @@ class MainTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"--help,''", "-h,''", "help,''", "serve --help,serve", "serve -h,serve", "invoke --help,invoke",
             "invoke -h,invoke", "demo --help,demo", "demo -h,demo", "help serve,serve", "help invoke,invoke",
-            "help demo,demo"})
+            "help demo,demo", "preflight --help,preflight", "preflight -h,preflight", "help preflight,preflight",
+            "audit --help,audit", "audit -h,audit", "help audit,audit"})
     void help_printsUsageToStdoutAndExitsZero(String args, String command) {
         Run r = run(args.split(" "));
 
@@ -58,12 +59,16 @@ class MainTest {
         assertThat(run("invoke", "--help").out()).contains("FUNCTION", "-e, --event", "-n, --env-vars",
                 "-t, --template", "--region");
         assertThat(run("demo", "--help").out()).contains("--template", "-v, --verbose");
-        assertThat(run("--help").out()).contains("demo", "serve", "invoke");
+        assertThat(run("invoke", "--help").out()).contains("--secret-id");
+        assertThat(run("preflight", "--help").out()).contains("FUNCTION", "--secret-id", "-n, --env-vars",
+                "-t, --template", "--region", "-v, --verbose");
+        assertThat(run("--help").out()).contains("demo", "serve", "invoke", "preflight", "audit");
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--colour blue", "serve --colour blue", "invoke F -e x --colour", "demo --colour",
-            "serve --no-template -x"})
+            "serve --no-template -x", "preflight F --secret-id s --colour", "audit --colour",
+            "invoke F --secret-id s --colour"})
     void unknownOption_isOneLineNamingItAndExitsTwo(String args) {
         Run r = run(args.split(" "));
 
@@ -77,7 +82,8 @@ class MainTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"", "frobnicate", "invoke", "invoke F", "invoke F G -e x", "serve --port",
             "serve --port abc", "serve --port 70000", "serve --idle-timeout 0", "serve --allowed-host *.example",
-            "serve --host 192.0.2.10"})
+            "serve --host 192.0.2.10", "preflight", "preflight F", "preflight F --secret-id", "invoke F -e x --secret-id y",
+            "invoke MySqlRotationFunction --secret-id s --template ../../template.yaml"})
     void usageError_isOneLineAndExitsTwo(String args) {
         Run r = run(args.isEmpty() ? new String[0] : args.split(" "));
 
@@ -91,7 +97,11 @@ class MainTest {
         assertThat(run().err()).contains("missing command");
         assertThat(run("frobnicate").err()).contains("unknown command frobnicate");
         assertThat(run("invoke").err()).startsWith("invoke: ").contains("FUNCTION");
-        assertThat(run("invoke", "F").err()).startsWith("invoke: ").contains("--event");
+        assertThat(run("invoke", "F").err()).startsWith("invoke: ").contains("-e EVENT.json", "--secret-id");
+        assertThat(run("invoke", "F", "-e", "x", "--secret-id", "y").err()).contains("either");
+        assertThat(run("preflight", "F").err()).startsWith("preflight: ").contains("--secret-id");
+        assertThat(run("invoke", "MySqlRotationFunction", "--secret-id", "s", "--template", "../../template.yaml")
+                .err()).contains("SECRETS_MANAGER_ENDPOINT", "serve");
         assertThat(run("invoke", "F", "G", "-e", "x").err()).contains("unexpected argument G");
         assertThat(run("serve", "--port", "abc").err()).startsWith("serve: ").contains("--port", "abc");
         assertThat(run("serve", "--port", "70000").err()).contains("70000");
@@ -134,7 +144,12 @@ class MainTest {
                         "--env-vars", missing.toString()),
                 run("serve", "--template", template.toString()),
                 run("serve", "--no-template", "--env-vars", missing.toString()),
-                run("demo", "--template", template.toString()));
+                run("demo", "--template", template.toString()),
+                run("preflight", "MySqlRotationFunction", "--secret-id", "s", "--template", template.toString()),
+                run("preflight", "MySqlRotationFunction", "--secret-id", "s", "--template", "../../template.yaml",
+                        "--env-vars", missing.toString()),
+                run("invoke", "MySqlRotationFunction", "--secret-id", "s", "--template", "../../template.yaml",
+                        "--env-vars", missing.toString()));
         for (Run r : runs) {
             assertThat(r.exit()).as(r.err()).isEqualTo(2);
             assertThat(r.errLines()).singleElement().asString().contains("No such file or directory")
@@ -143,6 +158,23 @@ class MainTest {
         }
         assertThat(runs.get(1).err()).contains("pass --template");
         assertThat(runs.get(5).err()).startsWith("demo: ").contains("pass --template");
+    }
+
+    @Test
+    void invokeSecretId_withNoServerAtTheEndpoint_saysConnectionRefusedAndExitsOne() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path env = Files.writeString(dir.resolve("env.json"), "{\"MySqlRotationFunction\": {\"SECRETS_MANAGER_ENDPOINT\":"
+                + " \"http://127.0.0.1:" + port + "\"}}");
+
+        Run r = run("invoke", "MySqlRotationFunction", "--secret-id", "demo/mysql", "--template", "../../template.yaml",
+                "--env-vars", env.toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.errLines()).singleElement().asString().startsWith("invoke: cannot describe secret demo/mysql at")
+                .contains("Connection refused", "is serve running?");
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.rotation.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rotation.local.lambda.TemplateRoles;
+import dev.rotation.local.lambda.SamTemplate;
 import dev.rotation.local.secretsmanager.InProcessInvoker;
 import dev.rotation.local.secretsmanager.LocalSecretsManager;
 import dev.rotation.local.secretsmanager.RotationOutcome;
@@ -85,7 +85,7 @@ class TemplateRoleAccessIT {
                 + "\"principal\":\"arn:aws:iam::123456789012:root\"},"
                 + "{\"accessKeyId\":\"AKIAMYSQLROTATION001\",\"secretAccessKey\":\"mysql-role-key\","
                 + "\"templateRole\":\"MySqlRotationFunctionRole\"}]}");
-        IamFile file = IamFile.read(iam, TemplateRoles.read(TEMPLATE, "us-east-1"));
+        IamFile file = IamFile.read(iam, SamTemplate.read(TEMPLATE, "us-east-1", java.util.Map.of()).roles());
         assertThat(file.config().toString()).doesNotContain("mysql-role-key", "admin-key");
 
         InProcessInvoker functions = new InProcessInvoker();
@@ -158,7 +158,7 @@ class TemplateRoleAccessIT {
         Path iam = dir.resolve("iam.json");
         Files.writeString(iam, "{\"keys\":[{\"accessKeyId\":\"AKIAMYSQLROTATION001\",\"secretAccessKey\":\"k\","
                 + "\"templateRole\":\"NoSuchRole\"}]}");
-        assertThatThrownBy(() -> IamFile.read(iam, TemplateRoles.read(TEMPLATE, "us-east-1")))
+        assertThatThrownBy(() -> IamFile.read(iam, SamTemplate.read(TEMPLATE, "us-east-1", java.util.Map.of()).roles()))
                 .hasMessageContaining("no AWS::IAM::Role NoSuchRole")
                 .hasMessageContaining("MySqlRotationFunctionRole");
     }

@@ -1,5 +1,6 @@
 package dev.rotation.testkit.faults;
 
+import dev.rotation.testkit.TestJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotation.testkit.EngineTargets;
@@ -317,43 +318,14 @@ public class HostileInputIT {
 
     // ---- writing hostile JSON -------------------------------------------------------------------
 
-    private record Raw(String json) {
+    private static Object raw(String json) {
+        return TestJson.raw(json);
     }
 
-    private static Raw raw(String json) {
-        return new Raw(json);
-    }
-
-    /** The base fields with {@code key} set to {@code value} (a String is quoted, a Raw written as is). */
+    /** The base fields with {@code key} set to {@code value} (a String is quoted, a raw value written as is). */
     private static String write(Base base, String key, Object value) {
-        Map<String, Object> fields = new LinkedHashMap<>(base.fields());
-        fields.put(key, value);
-        StringBuilder out = new StringBuilder("{");
-        fields.forEach((k, v) -> {
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            out.append(quote(k)).append(':');
-            out.append(v instanceof Raw r ? r.json() : v instanceof String s ? quote(s) : String.valueOf(v));
-        });
-        return out.append('}').toString();
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        TestJson json = TestJson.object();
+        base.fields().forEach(json::put);
+        return json.put(key, value).write();
     }
 }

@@ -26,10 +26,12 @@ public final class SamTemplate {
 
     private final Path file;
     private final Map<String, FunctionDefinition> functions;
+    private final TemplateRoles roles;
 
-    private SamTemplate(Path file, Map<String, FunctionDefinition> functions) {
+    private SamTemplate(Path file, Map<String, FunctionDefinition> functions, TemplateRoles roles) {
         this.file = file;
         this.functions = functions;
+        this.roles = roles;
     }
 
     /**
@@ -76,7 +78,7 @@ public final class SamTemplate {
             Map<String, Object> properties = asMap(intrinsics.resolve(asMap(resource.get("Properties"))).orElse(Map.of()));
             functions.put(entry.getKey(), function(entry.getKey(), globals, properties, baseDir));
         }
-        return new SamTemplate(absolute, functions);
+        return new SamTemplate(absolute, functions, TemplateRoles.of(section(template, "Resources"), intrinsics));
     }
 
     private static FunctionDefinition function(String logicalId, Map<String, Object> globals,
@@ -121,6 +123,11 @@ public final class SamTemplate {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object value) {
         return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    /** The template's IAM roles and which function runs as which, for the local access control. */
+    public TemplateRoles roles() {
+        return roles;
     }
 
     /** The template file, absolute. */

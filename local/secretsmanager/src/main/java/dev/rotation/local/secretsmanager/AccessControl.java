@@ -42,12 +42,20 @@ final class AccessControl {
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256\\s+Credential=([^/,\\s]+)/(\\d{8})/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request,\\s*"
                     + "SignedHeaders=([a-z0-9;._-]+),\\s*Signature=([0-9a-f]{64})");
-    private static final Pattern ANY_CREDENTIAL = Pattern.compile("Credential=([A-Za-z0-9]{1,128})/");
+    private static final Pattern ANY_CREDENTIAL = Pattern.compile(
+            "Credential=([A-Za-z0-9]{1,128})/(?:\\d{8}/([a-z0-9-]{1,128})/)?");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
-    /** The authenticated (or, without access control, self-declared) caller. */
+    /**
+     * The authenticated (or, without access control, self-declared) caller, and the region its signature is
+     * scoped to (null when unsigned; {@link #inRegion} sets the region the request is answered in).
+     */
     record Caller(String accessKeyId, IamConfig.Key key, String region) {
+        Caller inRegion(String answered) {
+            return new Caller(accessKeyId, key, answered);
+        }
+
         String principalArn() {
             return key == null ? null : key.principalArn();
         }
@@ -75,15 +83,19 @@ final class AccessControl {
     }
 
     /** Checks the request's signature (with access control on); returns the caller. */
-    Caller authenticate(ApiServer.Request request, String serverRegion) {
+    Caller authenticate(ApiServer.Request request) {
         String authorization = request.header("authorization");
         if (config == null) {
             String key = null;
+            String region = null;
             if (authorization != null) {
                 Matcher m = ANY_CREDENTIAL.matcher(authorization);
-                key = m.find() ? m.group(1) : null;
+                if (m.find()) {
+                    key = m.group(1);
+                    region = m.group(2);
+                }
             }
-            return new Caller(key, null, serverRegion);
+            return new Caller(key, null, region);
         }
         if (authorization == null) {
             throw ServiceException.of("MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -108,7 +120,7 @@ final class AccessControl {
         if (!service.equals("secretsmanager")) {
             throw invalidSignature("Credential should be scoped to correct service: 'secretsmanager'.");
         }
-        if (!region.equals(serverRegion)) {
+        if (!SecretStore.isRegion(region)) {
             throw invalidSignature("Credential should be scoped to a valid region.");
         }
         String amzDate = request.header("x-amz-date");

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -22,7 +23,7 @@ import java.util.UUID;
  * The HTTP side of AWS JSON 1.1: {@code POST /} with {@code X-Amz-Target: secretsmanager.<Op>}. Each
  * request is authenticated and authorized by {@link AccessControl} (which, without access control,
  * accepts any signature and unsigned requests), handed to {@link Operations}, and recorded in the
- * {@link AuditTrail}. Errors go out as {@code {"__type", "message"}} with HTTP 400 (500 for
+ * {@link AuditTrail}, in the region the request is for ({@link Regions}). Errors go out as {@code {"__type", "message"}} with HTTP 400 (500 for
  * InternalServiceError; the transport's own refusals carry their status); every response carries
  * {@code x-amzn-RequestId}.
  */
@@ -34,51 +35,74 @@ final class ApiHandler implements ApiServer.Handler {
     static final Set<String> OPERATIONS = Set.of("BatchGetSecretValue", "CancelRotateSecret", "CreateSecret",
             "DeleteResourcePolicy", "DeleteSecret", "DescribeSecret", "GetRandomPassword", "GetResourcePolicy",
             "GetSecretValue", "ListSecretVersionIds", "ListSecrets", "PutResourcePolicy", "PutSecretValue",
-            "RestoreSecret", "RotateSecret", "TagResource", "UntagResource", "UpdateSecret",
-            "UpdateSecretVersionStage", "ValidateResourcePolicy");
+            "RemoveRegionsFromReplication", "ReplicateSecretToRegions", "RestoreSecret", "RotateSecret",
+            "StopReplicationToReplica", "TagResource", "UntagResource", "UpdateSecret", "UpdateSecretVersionStage",
+            "ValidateResourcePolicy");
     private static final Set<String> READ_ONLY = Set.of("BatchGetSecretValue", "DescribeSecret", "GetRandomPassword",
             "GetResourcePolicy", "GetSecretValue", "ListSecretVersionIds", "ListSecrets", "ValidateResourcePolicy");
 
-    private final Operations operations;
+    private final Regions regions;
     private final ObjectMapper json;
-    private final SecretStore store;
     private final AccessControl access;
     private final AuditTrail audit;
 
-    ApiHandler(Operations operations, ObjectMapper json, SecretStore store, AccessControl access, AuditTrail audit) {
-        this.operations = operations;
+    ApiHandler(Regions regions, ObjectMapper json, AccessControl access, AuditTrail audit) {
+        this.regions = regions;
         this.json = json;
-        this.store = store;
         this.access = access;
         this.audit = audit;
+    }
+
+    /**
+     * The region the request is for: its signature's credential scope, else the region its Host names
+     * ({@code eu-west-1.localhost}), else the home region. A scope and a host that disagree are refused, as a
+     * signature for another region's endpoint is.
+     */
+    private Regions.Region regionOf(ApiServer.Request request, AccessControl.Caller caller) {
+        Optional<String> hosted = Regions.fromHost(request.header("host"));
+        // Without access control any signature is accepted, and so is a scope that names no region.
+        String scoped = SecretStore.isRegion(caller.region()) ? caller.region() : null;
+        if (scoped != null && hosted.isPresent() && !scoped.equals(hosted.get())) {
+            throw ServiceException.of("InvalidSignatureException", "Credential should be scoped to a valid region: "
+                    + "the endpoint is in " + hosted.get() + ", the credential is scoped to "
+                    + Validation.printable(scoped) + ".");
+        }
+        return regions.get(scoped != null ? scoped : hosted.orElse(regions.homeName()));
     }
 
     @Override
     public ApiServer.Response handle(ApiServer.Request request) {
         String requestId = UUID.randomUUID().toString();
-        Instant at = store.now();
+        SecretStore home = regions.home().store();
+        Instant at = home.now();
         String operation = null;
         JsonNode body = null;
         AccessControl.Caller caller = null;
         JsonNode result = null;
         ServiceException error = null;
+        SecretStore store = home;
         try {
             operation = operation(request);
-            caller = access.authenticate(request, store.region());
+            caller = access.authenticate(request);
+            Regions.Region region = regionOf(request, caller);
+            store = region.store();
+            caller = caller.inRegion(store.region());
+            SecretStore in = store;
+            Operations operations = region.operations();
             body = parse(request.body());
             AccessControl.Caller who = caller;
-            authorize(who, operation, body, request.remoteAddress());
+            authorize(in, who, operation, body, request.remoteAddress());
             result = operations.handle(operation, body, new Operations.Call() {
                 @Override
                 public void authorize(String action, SecretStore.AccessView secret, String requestedId) {
                     access.authorize(who, action, secret, requestedId, Map.of(), request.remoteAddress(),
-                            store.now(), store.accountId());
+                            in.now(), in.accountId());
                 }
 
                 @Override
                 public void recordRead(String secretId, String arn, ServiceException e) {
                     ObjectNode params = json.createObjectNode().put("secretId", secretId);
-                    record(at, "GetSecretValue", who, request, params, null, e, requestId, arn);
+                    record(in, at, "GetSecretValue", who, request, params, null, e, requestId, arn);
                 }
             });
             return response(200, null, result, requestId);
@@ -95,12 +119,13 @@ final class ApiHandler implements ApiServer.Handler {
                 JsonNode response = result == null || READ_ONLY.contains(operation) ? NullNode.getInstance()
                         : scrub(result);
                 String arn = result != null && result.path("ARN").isTextual() ? result.get("ARN").asText() : null;
-                record(at, operation, caller, request, params, response, error, requestId, arn);
+                record(store, at, operation, caller, request, params, response, error, requestId, arn);
             }
         }
     }
 
-    private void record(Instant at, String operation, AccessControl.Caller caller, ApiServer.Request request,
+    private void record(SecretStore store, Instant at, String operation, AccessControl.Caller caller,
+                        ApiServer.Request request,
                         JsonNode params, JsonNode response, ServiceException error, String requestId, String arn) {
         AuditEvent.Caller who = caller != null ? caller.forAudit(store.accountId())
                 : AuditEvent.Caller.anonymous(null, store.accountId());
@@ -147,7 +172,8 @@ final class ApiHandler implements ApiServer.Handler {
      * {@code *}), with the request's condition keys; BatchGetSecretValue with Filters also needs
      * ListSecrets, ValidateResourcePolicy also PutResourcePolicy (as the API reference lists them).
      */
-    private void authorize(AccessControl.Caller caller, String operation, JsonNode body, String sourceIp) {
+    private void authorize(SecretStore store, AccessControl.Caller caller, String operation, JsonNode body,
+                           String sourceIp) {
         if (!access.enabled()) {
             return;
         }

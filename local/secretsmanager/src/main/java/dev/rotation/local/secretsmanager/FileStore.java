@@ -151,6 +151,12 @@ final class FileStore implements SecretPersistence {
                     .put("Attempts", r.attempts()).put("Reason", r.reason());
             putInstant(out, "Date", r.date());
         }
+        o.put("PrimaryRegion", s.primaryRegion);
+        ArrayNode replicas = o.putArray("Replicas");
+        for (Secret.Replica r : s.replicas) {
+            replicas.addObject().put("Region", r.region()).put("KmsKeyId", r.kmsKeyId()).put("Status", r.status())
+                    .put("StatusMessage", r.statusMessage());
+        }
         ArrayNode versions = o.putArray("Versions");
         for (SecretVersion v : s.versions.values()) {
             ObjectNode vo = versions.addObject();
@@ -206,6 +212,11 @@ final class FileStore implements SecretPersistence {
         if (out.isObject()) {
             s.lastOutcome = new RotationOutcome(text(out, "VersionId"), text(out, "Status"), text(out, "Step"),
                     out.path("Attempts").asInt(), text(out, "Reason"), instant(out, "Date"));
+        }
+        s.primaryRegion = text(o, "PrimaryRegion");
+        for (JsonNode rep : o.path("Replicas")) {
+            s.replicas.add(new Secret.Replica(text(rep, "Region"), text(rep, "KmsKeyId"), text(rep, "Status"),
+                    text(rep, "StatusMessage")));
         }
         for (JsonNode vo : o.path("Versions")) {
             String id = vo.path("VersionId").asText();

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * of the bound address; the name given as the host to listen on; names listed explicitly. With remote
  * access allowed, any IP literal as well: an address cannot be re-pointed by DNS, so only names need a
  * list. The port is not compared: rebinding keeps the port, and a forwarded port (SSH, a container) is
- * legitimate. A Host value is never looked up in DNS.
+ * legitimate. A Host value is never looked up in DNS. Also accepted: {@code REGION.localhost} and
+ * {@code secretsmanager.REGION.localhost}, the endpoints of other regions ({@link Regions#fromHost}):
+ * names under {@code localhost} are loopback names (RFC 6761) that no web page can claim.
  */
 final class HostCheck {
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
@@ -29,6 +31,8 @@ final class HostCheck {
     /** A DNS name: letters, digits, hyphens and dots. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
             + "(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+
+    private static final Pattern REGION_LOCALHOST = Pattern.compile("(secretsmanager\\.)?([a-z]+-)+\\d+\\.localhost");
 
     private final InetAddress bound;
     private final boolean anyAddress;
@@ -83,7 +87,8 @@ final class HostCheck {
         if (IPV4.matcher(host).matches()) {
             return acceptsAddress(host);
         }
-        return names.contains(host.toLowerCase(Locale.ROOT));
+        String name = host.toLowerCase(Locale.ROOT);
+        return names.contains(name) || REGION_LOCALHOST.matcher(name).matches();
     }
 
     private static boolean port(String rest) {

@@ -59,6 +59,12 @@ final class Operations {
             case "DeleteResourcePolicy" -> ref(store.deleteResourcePolicy(p.requiredString("SecretId")));
             case "ValidateResourcePolicy" -> validateResourcePolicy(p);
             case "CreateSecret" -> createSecret(p);
+            case "ReplicateSecretToRegions" -> replication(store.replicate(p.requiredString("SecretId"),
+                    replicaRequests(p, true), Boolean.TRUE.equals(p.bool("ForceOverwriteReplicaSecret"))));
+            case "RemoveRegionsFromReplication" -> replication(store.removeRegions(p.requiredString("SecretId"),
+                    p.stringList("RemoveReplicaRegions")));
+            case "StopReplicationToReplica" -> json.createObjectNode()
+                    .put("ARN", store.stopReplication(p.requiredString("SecretId")).arn());
             case "DescribeSecret" -> describeSecret(p);
             case "GetSecretValue" -> getSecretValue(p);
             case "PutSecretValue" -> putSecretValue(p);
@@ -92,13 +98,54 @@ final class Operations {
     private JsonNode createSecret(Params p) {
         String name = p.requiredString("Name");
         SecretValue value = value(p);
-        if (p.has("AddReplicaRegions")) {
-            throw ServiceException.invalidParameter("AddReplicaRegions is not supported by this local server: it "
-                    + "has a single region.");
+        List<SecretStore.ReplicaRequest> replicas = replicaRequests(p, false);
+        if (replicas != null) {
+            store.validateReplicaRequests(replicas); // before the secret exists: bad input changes nothing
         }
         SecretStore.Ref r = store.createSecret(name, p.string("ClientRequestToken"), p.string("Description"),
                 p.string("KmsKeyId"), value, p.tags("Tags"));
-        return ref(r);
+        ObjectNode o = ref(r);
+        if (replicas != null) {
+            SecretStore.Replication replicated = store.replicate(r.arn(), replicas,
+                    Boolean.TRUE.equals(p.bool("ForceOverwriteReplicaSecret")));
+            o.set("ReplicationStatus", replicationStatus(replicated.statuses()));
+        }
+        return o;
+    }
+
+    /** AddReplicaRegions: [{Region, KmsKeyId}]; null when absent (and not {@code required}). */
+    private static List<SecretStore.ReplicaRequest> replicaRequests(Params p, boolean required) {
+        List<Params> raw = p.objectList("AddReplicaRegions");
+        if (raw == null) {
+            if (required) {
+                throw ServiceException.invalidParameter("The request is missing the required parameter "
+                        + "AddReplicaRegions.");
+            }
+            return null;
+        }
+        List<SecretStore.ReplicaRequest> out = new ArrayList<>();
+        for (Params r : raw) {
+            out.add(new SecretStore.ReplicaRequest(r.string("Region"), r.string("KmsKeyId")));
+        }
+        return out;
+    }
+
+    private ObjectNode replication(SecretStore.Replication r) {
+        ObjectNode o = json.createObjectNode().put("ARN", r.arn());
+        o.set("ReplicationStatus", replicationStatus(r.statuses()));
+        return o;
+    }
+
+    private ArrayNode replicationStatus(List<SecretStore.ReplicaStatus> statuses) {
+        ArrayNode a = json.createArrayNode();
+        for (SecretStore.ReplicaStatus st : statuses) {
+            ObjectNode e = a.addObject().put("Region", st.region());
+            putIfSet(e, "KmsKeyId", st.kmsKeyId());
+            e.put("Status", st.status());
+            putIfSet(e, "StatusMessage", st.statusMessage());
+            time(e, "LastAccessedDate", st.lastAccessedDate());
+        }
+        return a;
     }
 
     private JsonNode describeSecret(Params p) {
@@ -140,6 +187,14 @@ final class Operations {
             s.tags.forEach((k, v) -> tags.addObject().put("Key", k).put("Value", v));
         }
         time(o, "CreatedDate", s.createdDate);
+        // "PrimaryRegion: The Region the secret is in. If a secret is replicated to other Regions, the replicas
+        // are listed in ReplicationStatus." Shown for replicated secrets only (on a replica, its primary's).
+        if (s.primaryRegion != null) {
+            o.put("PrimaryRegion", s.primaryRegion);
+        } else if (!s.replicas.isEmpty()) {
+            o.put("PrimaryRegion", store.region());
+            o.set("ReplicationStatus", replicationStatus(store.replicationStatus(s)));
+        }
         if (s.lastOutcome != null) {
             // Not a member of the service's model: the SDKs and the CLI ignore it; tests and people read it.
             RotationOutcome r = s.lastOutcome;

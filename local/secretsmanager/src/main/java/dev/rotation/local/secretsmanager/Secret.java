@@ -53,6 +53,23 @@ final class Secret {
     /** Bumped by CancelRotateSecret and on deletion so a running rotation stops between steps. */
     long rotationGeneration;
     RotationOutcome lastOutcome;
+    /** On a replica, the region of its primary (the replica is read-only there); null on every other secret. */
+    String primaryRegion;
+    /** On a primary, its replicas in other regions, in the order they were added. */
+    final List<Replica> replicas = new ArrayList<>();
+
+    /**
+     * One region a primary is replicated to, as ReplicationStatus shows it: InSync once the replica holds the
+     * primary's state, Failed (with the reason) when the replica could not be created.
+     */
+    record Replica(String region, String kmsKeyId, String status, String statusMessage) {
+        static final String IN_SYNC = "InSync";
+        static final String FAILED = "Failed";
+
+        boolean inSync() {
+            return IN_SYNC.equals(status);
+        }
+    }
 
     Secret(String fileId, String arn, String name, Instant createdDate) {
         this.fileId = fileId;
@@ -105,6 +122,39 @@ final class Secret {
         lastScheduledWindow = committed.lastScheduledWindow;
         rotationGeneration = committed.rotationGeneration;
         lastOutcome = committed.lastOutcome;
+        primaryRegion = committed.primaryRegion;
+        replicas.clear();
+        replicas.addAll(committed.replicas);
+    }
+
+    /**
+     * Makes this replica hold its primary's state: versions and labels, description, tags, resource policy,
+     * rotation settings and dates. Its own encryption key and last access stay, as the service keeps them
+     * per region.
+     */
+    void mirror(Secret primary) {
+        description = primary.description;
+        owningService = primary.owningService;
+        tags.clear();
+        tags.putAll(primary.tags);
+        Map<String, SecretVersion> before = new HashMap<>(versions);
+        versions.clear();
+        primary.versions.forEach((id, v) -> {
+            SecretVersion c = v.copy();
+            SecretVersion mine = before.get(id);
+            c.lastAccessedDate = mine == null ? null : mine.lastAccessedDate;
+            versions.put(id, c);
+        });
+        lastSequence = primary.lastSequence;
+        reindex();
+        resourcePolicy = primary.resourcePolicy;
+        lastChangedDate = primary.lastChangedDate;
+        lastRotatedDate = primary.lastRotatedDate;
+        rotationEnabled = primary.rotationEnabled;
+        rotationLambdaArn = primary.rotationLambdaArn;
+        rotationRules = primary.rotationRules;
+        scheduleBase = primary.scheduleBase;
+        lastOutcome = primary.lastOutcome;
     }
 
     private Secret copyMetadata() {
@@ -125,6 +175,8 @@ final class Secret {
         c.lastScheduledWindow = lastScheduledWindow;
         c.rotationGeneration = rotationGeneration;
         c.lastOutcome = lastOutcome;
+        c.primaryRegion = primaryRegion;
+        c.replicas.addAll(replicas);
         return c;
     }
 

@@ -32,7 +32,8 @@ final class SecretFilters {
     private SecretFilters() {
     }
 
-    static Predicate<Secret> of(List<SecretStore.Filter> filters) {
+    /** The filters' predicate in {@code region}, the region of the store that lists. */
+    static Predicate<Secret> of(List<SecretStore.Filter> filters, String region) {
         Predicate<Secret> all = x -> true;
         if (filters == null) {
             return all;
@@ -42,12 +43,12 @@ final class SecretFilters {
                     + filters.size() + ".");
         }
         for (SecretStore.Filter f : filters) {
-            all = all.and(filter(f));
+            all = all.and(filter(f, region));
         }
         return all;
     }
 
-    private static Predicate<Secret> filter(SecretStore.Filter f) {
+    private static Predicate<Secret> filter(SecretStore.Filter f, String region) {
         if (f.key() == null) {
             throw ServiceException.invalidParameter("Every filter needs a Key: description, name, tag-key, "
                     + "tag-value, primary-region, owning-service or all.");
@@ -71,8 +72,11 @@ final class SecretFilters {
                         && x.description.toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT));
                 case "tag-key" -> x -> x.tags.keySet().stream().anyMatch(k -> k.startsWith(value));
                 case "tag-value" -> x -> x.tags.values().stream().anyMatch(v -> v.startsWith(value));
-                // Replication is not emulated: no secret here has a primary region other than its own.
-                case "primary-region" -> x -> false;
+                // A replicated secret's primary region: its own for a primary, its primary's for a replica.
+                case "primary-region" -> x -> {
+                    String primary = x.primaryRegion != null ? x.primaryRegion : x.replicas.isEmpty() ? null : region;
+                    return primary != null && primary.startsWith(value);
+                };
                 case "owning-service" -> x -> x.owningService != null && x.owningService.startsWith(value);
                 case "all" -> allWords(value);
                 default -> throw ServiceException.invalidParameter("Filter key must be one of description, name, "

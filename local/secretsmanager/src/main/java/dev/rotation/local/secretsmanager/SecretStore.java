@@ -45,6 +45,9 @@ final class SecretStore {
     private static final Pattern LAMBDA_ARN = Pattern.compile(
             "arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?");
     private static final String ARN_SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    /** The service's refusal of a change made through a replica's region. */
+    static final String REPLICA_READ_ONLY =
+            "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
     private static final String MARKED_DELETED =
             "You can't perform this operation on the secret because it was marked for deletion.";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,6 +98,29 @@ final class SecretStore {
     private final Object structure = new Object();
     /** The last state written to disk, per name, to roll back to when a write fails (not kept in memory mode). */
     private final Map<String, Secret> committed = new ConcurrentHashMap<>();
+    /** The other regions' stores, for replication; none until {@link #peers(Peers)} is called. */
+    private volatile Peers peers = Peers.NONE;
+
+    /** The stores of the other regions this server answers. */
+    interface Peers {
+        /** The store of {@code region}, made if need be. */
+        SecretStore store(String region);
+
+        /** The store of {@code region} if one was made. */
+        Optional<SecretStore> existing(String region);
+
+        Peers NONE = new Peers() {
+            @Override
+            public SecretStore store(String region) {
+                throw ServiceException.invalidParameter("This server answers a single region.");
+            }
+
+            @Override
+            public Optional<SecretStore> existing(String region) {
+                return Optional.empty();
+            }
+        };
+    }
 
     SecretStore(Clock clock, String region, String accountId, SecretPersistence persistence) {
         this(clock, region, accountId, persistence, AuditTrail.inMemory());
@@ -122,6 +148,10 @@ final class SecretStore {
 
     String region() {
         return region;
+    }
+
+    void peers(Peers peers) {
+        this.peers = peers;
     }
 
     String accountId() {
@@ -154,22 +184,44 @@ final class SecretStore {
     }
 
     /**
-     * Persists a changed secret. If the write fails, the in-memory secret goes back to what was
-     * last written, so memory never shows a change that is not on disk, and the error propagates.
+     * Runs {@code op} on the secret {@code secretId} names, holding its lock, unless the secret is a
+     * replica: changes are made through the primary's region (InvalidParameterException otherwise).
+     */
+    private <T> T withPrimary(String secretId, boolean live, Function<Secret, T> op) {
+        return withSecret(secretId, live, s -> {
+            refuseReplica(s);
+            return op.apply(s);
+        });
+    }
+
+    private static void refuseReplica(Secret s) {
+        if (s.primaryRegion != null) {
+            throw ServiceException.invalidParameter(REPLICA_READ_ONLY);
+        }
+    }
+
+    /**
+     * Persists a changed secret, then brings its replicas up to date. If the write fails, the in-memory
+     * secret goes back to what was last written, so memory never shows a change that is not on disk,
+     * and the error propagates.
      */
     private void save(Secret s) {
-        if (persistence == SecretPersistence.IN_MEMORY) {
-            return;
-        }
-        try {
-            persistence.save(s);
-            committed.put(s.name, s.copy());
-        } catch (RuntimeException e) {
-            Secret before = committed.get(s.name);
-            if (before != null) {
-                s.restore(before);
+        if (persistence != SecretPersistence.IN_MEMORY) {
+            try {
+                persistence.save(s);
+                committed.put(s.name, s.copy());
+            } catch (RuntimeException e) {
+                Secret before = committed.get(s.name);
+                if (before != null) {
+                    s.restore(before);
+                }
+                throw e;
             }
-            throw e;
+        }
+        for (Secret.Replica r : s.replicas) {
+            if (r.inSync()) {
+                peers.store(r.region()).mirror(s, region, r.kmsKeyId(), false, false);
+            }
         }
     }
 
@@ -367,7 +419,7 @@ final class SecretStore {
         if (stages != null) {
             Validation.stages(stages);
         }
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             SecretVersion v = writeVersion(s, token, value, stages == null ? List.of(AWSCURRENT) : stages);
             return new Written(s.arn, s.name, v.versionId, List.copyOf(v.labels));
         });
@@ -379,7 +431,22 @@ final class SecretStore {
         if (token != null) {
             Validation.token(token, "ClientRequestToken");
         }
-        return withSecret(secretId, true, s -> {
+        String[] keyChange = new String[3];
+        Ref ref = withSecret(secretId, true, s -> {
+            if (s.primaryRegion != null) {
+                // "A replica secret can't be updated independently from its primary secret, except for its
+                // encryption key."
+                if (value != null || description != null || kmsKeyId == null) {
+                    throw ServiceException.invalidParameter(REPLICA_READ_ONLY);
+                }
+                s.kmsKeyId = defaultKeyIsNull(kmsKeyId);
+                s.lastChangedDate = now();
+                save(s);
+                keyChange[0] = s.primaryRegion;
+                keyChange[1] = primaryArn(s);
+                keyChange[2] = s.kmsKeyId;
+                return new Ref(s.arn, s.name, null);
+            }
             String versionId = null;
             if (value != null) {
                 versionId = writeVersion(s, token, value, List.of(AWSCURRENT)).versionId;
@@ -399,6 +466,11 @@ final class SecretStore {
             }
             return new Ref(s.arn, s.name, versionId);
         });
+        if (keyChange[0] != null) {
+            // After the replica's lock is released: locks are taken primary first, then replica.
+            peers.store(keyChange[0]).replicaKeyChanged(keyChange[1], region, keyChange[2]);
+        }
+        return ref;
     }
 
     /**
@@ -467,7 +539,7 @@ final class SecretStore {
             throw ServiceException.invalidParameter("Specify MoveToVersionId to attach the staging label " + stage
                     + ", RemoveFromVersionId to detach it, or both to move it.");
         }
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             moveStage(s, stage, moveTo, removeFrom);
             return new Ref(s.arn, s.name, null);
         });
@@ -602,7 +674,7 @@ final class SecretStore {
 
     /** The secrets the filters select, as labelled copies, in the given order (ListSecrets, BatchGetSecretValue). */
     List<Secret> matching(List<Filter> filters, boolean includePlannedDeletion, String sortOrder, String sortBy) {
-        Predicate<Secret> match = SecretFilters.of(filters);
+        Predicate<Secret> match = SecretFilters.of(filters, region);
         Comparator<Secret> order = switch (sortBy == null ? "created-date" : sortBy) {
             case "created-date" -> Comparator.comparing((Secret x) -> x.createdDate);
             case "name" -> Comparator.comparing((Secret x) -> x.name);
@@ -655,6 +727,8 @@ final class SecretStore {
                             nameOf(secretId), now);
                 }
                 synchronized (s) {
+                    refuseReplica(s);
+                    refuseWhileReplicated(s);
                     s.rotationGeneration++;
                     forget(s);
                     versionEvents(s, "EndSecretVersionDelete");
@@ -662,11 +736,12 @@ final class SecretStore {
                 }
             }
         }
-        return withSecret(secretId, false, s -> {
+        return withPrimary(secretId, false, s -> {
             if (s.deleted()) {
                 throw ServiceException.invalidRequest("You tried to perform the operation on a secret that's currently "
                         + "marked deleted.");
             }
+            refuseWhileReplicated(s);
             s.deletedDate = now.plus(Duration.ofDays(days));
             s.rotationGeneration++;
             s.lastChangedDate = now;
@@ -694,7 +769,7 @@ final class SecretStore {
     }
 
     Ref restoreSecret(String secretId) {
-        return withSecret(secretId, false, s -> {
+        return withPrimary(secretId, false, s -> {
             if (s.deleted()) {
                 s.deletedDate = null;
                 s.lastChangedDate = now();
@@ -734,13 +809,265 @@ final class SecretStore {
         return false;
     }
 
+    // ---------------------------------------------------------------- replication
+    //
+    // Each region is its own store. A primary lists its replicas; every change saved to it is mirrored,
+    // under its lock, into each replica (a secret of the same name and ARN suffix in the replica's region,
+    // read-only there). Locks are always taken primary first, then replica.
+
+    /** "Pattern: ^([a-z]+-)+\\d+$" (ReplicaRegionType's Region). */
+    private static final Pattern REGION = Pattern.compile("([a-z]+-)+\\d+");
+
+    /** A region to replicate to, as AddReplicaRegions gives it. */
+    record ReplicaRequest(String region, String kmsKeyId) {
+    }
+
+    /** One entry of ReplicationStatus. */
+    record ReplicaStatus(String region, String kmsKeyId, String status, String statusMessage,
+                         Instant lastAccessedDate) {
+    }
+
+    record Replication(String arn, List<ReplicaStatus> statuses) {
+    }
+
+    static boolean isRegion(String name) {
+        return name != null && name.length() <= 128 && REGION.matcher(name).matches();
+    }
+
+    /** Checks AddReplicaRegions before anything changes (CreateSecret checks them before creating the secret). */
+    void validateReplicaRequests(List<ReplicaRequest> add) {
+        // "Array Members: Minimum number of 1 item."
+        if (add == null || add.isEmpty()) {
+            throw ServiceException.invalidParameter("AddReplicaRegions must list at least one Region.");
+        }
+        Set<String> seen = new HashSet<>();
+        for (ReplicaRequest r : add) {
+            if (!isRegion(r.region())) {
+                throw ServiceException.invalidParameter("Invalid replica region: a Region code such as eu-west-1 is "
+                        + "expected, got '" + Validation.printable(r.region()) + "'.");
+            }
+            if (r.region().equals(region)) {
+                throw ServiceException.invalidParameter("Invalid replica region: " + region
+                        + " is the primary secret's own Region.");
+            }
+            if (!seen.add(r.region())) {
+                throw ServiceException.invalidParameter("AddReplicaRegions lists " + r.region() + " more than once.");
+            }
+            Validation.maxLength(r.kmsKeyId(), 2048, "KmsKeyId");
+        }
+    }
+
+    /**
+     * ReplicateSecretToRegions (and CreateSecret's AddReplicaRegions): creates the replicas. A secret of the
+     * same name already in a region makes that replica Failed, unless {@code force} replaces it
+     * ("ForceOverwriteReplicaSecret: Specifies whether to overwrite a secret with the same name in the
+     * destination Region. By default, secrets aren't overwritten.").
+     */
+    Replication replicate(String secretId, List<ReplicaRequest> add, boolean force) {
+        validateReplicaRequests(add);
+        return withPrimary(secretId, true, s -> {
+            for (ReplicaRequest r : add) {
+                Secret.Replica existing = replicaIn(s, r.region());
+                if (existing != null && existing.inSync()) {
+                    throw ServiceException.invalidParameter("The secret is already replicated to " + r.region() + ".");
+                }
+            }
+            for (ReplicaRequest r : add) {
+                s.replicas.removeIf(x -> x.region().equals(r.region())); // a Failed one is tried again
+                String kms = defaultKeyIsNull(r.kmsKeyId());
+                String failure = peers.store(r.region()).mirror(s, region, kms, true, force);
+                s.replicas.add(new Secret.Replica(r.region(), kms,
+                        failure == null ? Secret.Replica.IN_SYNC : Secret.Replica.FAILED, failure));
+            }
+            s.lastChangedDate = now();
+            save(s);
+            return new Replication(s.arn, replicationStatus(s));
+        });
+    }
+
+    /**
+     * RemoveRegionsFromReplication: "deletes the secret replicas from the Regions you specify". A region the
+     * secret is not replicated to is passed over.
+     */
+    Replication removeRegions(String secretId, List<String> regions) {
+        if (regions == null || regions.isEmpty()) {
+            throw ServiceException.invalidParameter("RemoveReplicaRegions must list at least one Region.");
+        }
+        for (String r : regions) {
+            if (!isRegion(r)) {
+                throw ServiceException.invalidParameter("Invalid replica region: a Region code such as eu-west-1 is "
+                        + "expected, got '" + Validation.printable(r) + "'.");
+            }
+        }
+        return withPrimary(secretId, false, s -> {
+            for (String r : regions) {
+                Secret.Replica replica = replicaIn(s, r);
+                if (replica != null) {
+                    s.replicas.remove(replica);
+                    peers.store(r).dropReplica(arnInRegion(s.arn, r));
+                }
+            }
+            s.lastChangedDate = now();
+            save(s);
+            return new Replication(s.arn, replicationStatus(s));
+        });
+    }
+
+    /**
+     * StopReplicationToReplica, called in the replica's region: "Removes the link between the replica secret
+     * and the primary secret and promotes the replica to a primary secret in the replica Region."
+     */
+    Ref stopReplication(String secretId) {
+        String[] primary = withSecret(secretId, false, s -> {
+            if (s.primaryRegion == null) {
+                throw ServiceException.invalidRequest("The secret " + s.name + " in " + region + " is not a replica; "
+                        + "call StopReplicationToReplica in the Region of the replica to promote.");
+            }
+            return new String[] {s.primaryRegion, primaryArn(s)};
+        });
+        peers.store(primary[0]).forgetReplica(primary[1], region);
+        return withSecret(secretId, false, s -> {
+            s.primaryRegion = null;
+            s.lastChangedDate = now();
+            save(s);
+            return new Ref(s.arn, s.name, null);
+        });
+    }
+
+    /**
+     * Makes this region's replica of {@code primary} (whose lock the caller holds) hold its state. With
+     * {@code create}, a missing replica is created with {@code kmsKeyId}, and a secret of the same name that is
+     * not this primary's replica is replaced only with {@code force}. Returns why it could not, or null.
+     */
+    String mirror(Secret primary, String primaryRegion, String kmsKeyId, boolean create, boolean force) {
+        String arn = arnInRegion(primary.arn, region);
+        synchronized (structure) {
+            Secret existing = byName.get(primary.name);
+            if (existing != null) {
+                synchronized (existing) {
+                    if (!purgeIfExpired(existing)) {
+                        if (existing.arn.equals(arn) && primaryRegion.equals(existing.primaryRegion)) {
+                            existing.mirror(primary);
+                            if (create) {
+                                existing.kmsKeyId = kmsKeyId;
+                            }
+                            save(existing);
+                            return null;
+                        }
+                        if (!create || !force) {
+                            return "Replication failed: Secret name " + primary.name + " already exists in region "
+                                    + region + ".";
+                        }
+                        forget(existing);
+                    }
+                }
+            }
+            if (!create) {
+                return "Replication failed: the replica in " + region + " was removed.";
+            }
+            Secret r = new Secret(UUID.randomUUID().toString(), arn, primary.name, primary.createdDate);
+            r.primaryRegion = primaryRegion;
+            r.kmsKeyId = kmsKeyId;
+            r.mirror(primary);
+            insert(r, null, null);
+            return null;
+        }
+    }
+
+    /** Removes this region's replica {@code arn}, if it is one. */
+    void dropReplica(String arn) {
+        synchronized (structure) {
+            Secret r = byArn.get(arn);
+            if (r != null) {
+                synchronized (r) {
+                    if (!r.removed && r.primaryRegion != null) {
+                        forget(r);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Takes {@code replicaRegion} off the primary {@code arn}'s replicas (the replica was promoted). */
+    void forgetReplica(String arn, String replicaRegion) {
+        Secret s = byArn.get(arn);
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            if (!s.removed && s.replicas.removeIf(r -> r.region().equals(replicaRegion))) {
+                s.lastChangedDate = now();
+                save(s);
+            }
+        }
+    }
+
+    /** Records a replica's own encryption key (UpdateSecret in its region) in its primary's ReplicationStatus. */
+    void replicaKeyChanged(String arn, String replicaRegion, String kmsKeyId) {
+        Secret s = byArn.get(arn);
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            Secret.Replica r = s.removed ? null : replicaIn(s, replicaRegion);
+            if (r != null) {
+                s.replicas.set(s.replicas.indexOf(r), new Secret.Replica(r.region(), kmsKeyId, r.status(),
+                        r.statusMessage()));
+                save(s);
+            }
+        }
+    }
+
+    /** The primary's ReplicationStatus, with the date each replica was last read in its region. */
+    List<ReplicaStatus> replicationStatus(Secret s) {
+        List<ReplicaStatus> out = new ArrayList<>();
+        for (Secret.Replica r : s.replicas) {
+            Instant accessed = !r.inSync() ? null : peers.existing(r.region())
+                    .flatMap(p -> p.lastAccessed(arnInRegion(s.arn, r.region()))).orElse(null);
+            out.add(new ReplicaStatus(r.region(), r.kmsKeyId(), r.status(), r.statusMessage(), accessed));
+        }
+        return out;
+    }
+
+    private Optional<Instant> lastAccessed(String arn) {
+        Secret s = byArn.get(arn);
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            return Optional.ofNullable(s.lastAccessedDate);
+        }
+    }
+
+    private static Secret.Replica replicaIn(Secret s, String region) {
+        return s.replicas.stream().filter(r -> r.region().equals(region)).findFirst().orElse(null);
+    }
+
+    private static void refuseWhileReplicated(Secret s) {
+        if (!s.replicas.isEmpty()) {
+            throw ServiceException.invalidParameter("You can't delete secret " + s.arn + " that still has replica "
+                    + "regions [" + String.join(", ", s.replicas.stream().map(Secret.Replica::region).toList())
+                    + "].");
+        }
+    }
+
+    /** A replica's ARN is its primary's with the Region changed. */
+    static String arnInRegion(String arn, String region) {
+        String[] parts = arn.split(":", 5);
+        return parts[0] + ":" + parts[1] + ":" + parts[2] + ":" + region + ":" + parts[4];
+    }
+
+    private static String primaryArn(Secret replica) {
+        return arnInRegion(replica.arn, replica.primaryRegion);
+    }
+
     // ---------------------------------------------------------------- tags
 
     Ref tagResource(String secretId, Map<String, String> tags) {
         if (tags == null || tags.isEmpty()) {
             throw ServiceException.invalidParameter("Tags must list at least one tag.");
         }
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             validateTags(tags, s.tags);
             s.tags.putAll(tags);
             s.lastChangedDate = now();
@@ -759,7 +1086,7 @@ final class SecretStore {
                         + "can't be removed.");
             }
         }
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             keys.forEach(s.tags::remove);
             s.lastChangedDate = now();
             save(s);
@@ -813,7 +1140,7 @@ final class SecretStore {
 
     /** Stores an already validated policy. */
     Ref putResourcePolicy(String secretId, String policy) {
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             s.resourcePolicy = policy;
             s.lastChangedDate = now();
             save(s);
@@ -822,7 +1149,7 @@ final class SecretStore {
     }
 
     Ref deleteResourcePolicy(String secretId) {
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             if (s.resourcePolicy != null) {
                 s.resourcePolicy = null;
                 s.lastChangedDate = now();
@@ -872,7 +1199,7 @@ final class SecretStore {
         }
         RotationRules parsed = rules == null ? null
                 : RotationRules.of(rules.automaticallyAfterDays(), rules.scheduleExpression(), rules.duration(), now());
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             String function = lambdaArn != null ? lambdaArn : s.rotationLambdaArn;
             if (function == null) {
                 throw ServiceException.invalidRequest("No Lambda rotation function ARN is associated with this "
@@ -938,7 +1265,7 @@ final class SecretStore {
     }
 
     Ref cancelRotateSecret(String secretId) {
-        return withSecret(secretId, true, s -> {
+        return withPrimary(secretId, true, s -> {
             if (s.rotationEnabled == null) {
                 throw ServiceException.invalidRequest("Rotation was never configured for this secret.");
             }
@@ -1005,8 +1332,8 @@ final class SecretStore {
         List<RotationTicket> started = new ArrayList<>();
         for (Secret s : byName.values()) {
             synchronized (s) {
-                if (s.removed) {
-                    continue;
+                if (s.removed || s.primaryRegion != null) {
+                    continue; // a replica rotates with its primary
                 }
                 Optional<RotationRules.Window> w = s.nextWindow(now);
                 if (w.isEmpty() || !w.get().contains(now)) {

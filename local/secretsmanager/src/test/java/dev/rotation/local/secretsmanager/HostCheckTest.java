@@ -42,6 +42,18 @@ class HostCheckTest {
     }
 
     @Test
+    void accepts_regionNamesUnderLocalhost_whichNoWebPageCanClaim() throws Exception {
+        HostCheck c = check("127.0.0.1", false);
+        assertThat(List.of("eu-west-1.localhost:4566", "secretsmanager.us-gov-west-1.localhost", "AP-SOUTH-1.localhost"))
+                .allSatisfy(h -> assertThat(c.accepts(h)).as(h).isTrue());
+        assertThat(List.of("evil.localhost", "eu-west-1.localhost.evil.example", "eu-west-1.evil.example",
+                "secretsmanager.eu-west-1.amazonaws.com")).allSatisfy(h -> assertThat(c.accepts(h)).as(h).isFalse());
+        assertThat(Regions.fromHost("secretsmanager.eu-west-1.localhost:4566")).contains("eu-west-1");
+        assertThat(Regions.fromHost("secretsmanager.eu-central-2.amazonaws.com")).contains("eu-central-2");
+        assertThat(Regions.fromHost("localhost:4566")).isEmpty();
+    }
+
+    @Test
     void isName_acceptsDnsNamesOnly() {
         assertThat(HostCheck.isName("devbox.internal")).isTrue();
         assertThat(HostCheck.isName("host-1")).isTrue();

@@ -116,6 +116,12 @@ abstract class AbstractTestDatabase implements TestDatabase {
     }
 
     @Override
+    public void acceptAnyPasswordFor(String username) {
+        requireNonEmpty(username, "username");
+        server.trust(username);
+    }
+
+    @Override
     public void restart() {
         server.restart();
     }

@@ -34,6 +34,11 @@ interface DatabaseServer {
 
     void restart();
 
+    /** Makes the server accept any password for {@code username} (a misconfiguration tests need to reproduce). */
+    default void trust(String username) {
+        throw new UnsupportedOperationException("only throwaway PostgreSQL servers can trust a user: " + origin());
+    }
+
     /** Stops the process, keeping data and port. */
     void pause();
 

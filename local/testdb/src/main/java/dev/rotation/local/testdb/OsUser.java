@@ -107,7 +107,8 @@ final class OsUser {
         }
     }
 
-    private static int currentUid() {
+    /** This JVM's numeric user id (-1 if unknown). */
+    static int currentUid() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
             return lines.filter(l -> l.startsWith("Uid:"))
                     .map(l -> Integer.parseInt(l.split("\\s+")[1]))

@@ -78,16 +78,21 @@ final class PostgresTestDatabase extends AbstractTestDatabase {
     /** NAMEDATALEN - 1. */
     static final int MAX_NAME_BYTES = 63;
 
+    /** The group role RDS makes its master users members of; created on first use, without any attribute. */
+    static final String RDS_SUPERUSER = "rds_superuser";
+
     @Override
     public void createMaster(String database, String username, String password, String appUser) {
         requireNonEmpty(username, "username");
         requireNonEmpty(password, "password");
         try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE " + quoteIdentifier(username) + " WITH LOGIN CREATEROLE NOSUPERUSER NOCREATEDB"
-                    + " NOREPLICATION NOBYPASSRLS");
+            s.execute("DO $$BEGIN CREATE ROLE " + RDS_SUPERUSER + " NOLOGIN;"
+                    + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END$$");
+            s.execute("CREATE ROLE " + quoteIdentifier(username) + " WITH LOGIN CREATEROLE CREATEDB NOSUPERUSER"
+                    + " NOREPLICATION NOBYPASSRLS IN ROLE " + RDS_SUPERUSER);
             c.unwrap(PGConnection.class).alterUserPassword(username, password.toCharArray(), "scram-sha-256");
             s.execute("GRANT CONNECT ON DATABASE " + quoteIdentifier(database) + " TO " + quoteIdentifier(username));
-            if (serverVersionNum(c) >= 160000) {
+            if (appUser != null && serverVersionNum(c) >= 160000) {
                 // CREATEROLE alone no longer lets a role grant membership in, or change the password of,
                 // a role it did not create: ADMIN OPTION on the application role, without its privileges.
                 s.execute("GRANT " + quoteIdentifier(appUser) + " TO " + quoteIdentifier(username)

@@ -73,10 +73,14 @@ public interface TestDatabase extends AutoCloseable {
      * Creates a master user like a managed database's (an RDS master user): it may create users and
      * grant what the application users hold, but it is no superuser. MySQL and MariaDB: the data and
      * schema privileges, CREATE USER, RELOAD, PROCESS and replication monitoring ON *.* WITH GRANT
-     * OPTION (no SUPER); PostgreSQL: LOGIN CREATEROLE without SUPERUSER, CONNECT on {@code database},
-     * and on PostgreSQL 16+ ADMIN OPTION on {@code appUser} (which a master that created the role has).
+     * OPTION (no SUPER); PostgreSQL: LOGIN CREATEROLE CREATEDB without SUPERUSER, a member of
+     * {@code rds_superuser} (a group role without attributes, created on first use), CONNECT on
+     * {@code database}, and on PostgreSQL 16+ ADMIN OPTION on {@code appUser} (which a master that
+     * created the role has).
      *
-     * @param appUser the application user the master will administer
+     * @param appUser the application user the master will administer; {@code null} for none, which on
+     *     PostgreSQL 16+ leaves the master without ADMIN OPTION on any existing role (an application user
+     *     someone else created: the case in which alternating users must refuse clearly)
      */
     void createMaster(String database, String username, String password, String appUser);
 
@@ -93,6 +97,17 @@ public interface TestDatabase extends AutoCloseable {
 
     /** Sets a user's password as the administrator, e.g. to put the database into a recovery state. */
     void setPasswordAsAdmin(String username, String password);
+
+    /**
+     * Makes the server accept any password for {@code username} from now on, as a server configured with
+     * {@code trust} authentication does: the misconfiguration under which a rotation would change nothing.
+     * The user must exist and may connect to the server's default database.
+     *
+     * @throws UnsupportedOperationException except for throwaway PostgreSQL servers
+     */
+    default void acceptAnyPasswordFor(String username) {
+        throw new UnsupportedOperationException("this server cannot be made to accept any password: " + describe());
+    }
 
     /** Administrator user name, for tests that need a "master" secret (alternating users). */
     String adminUsername();

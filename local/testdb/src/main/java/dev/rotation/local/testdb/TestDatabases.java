@@ -81,6 +81,33 @@ public final class TestDatabases {
         return AbstractTestDatabase.of(ThrowawayPostgres.start(requireTls(tls)), false);
     }
 
+    /**
+     * A new throwaway server of {@code version}, from the installed packages or its Maven artifact (see
+     * {@link ServerVersion}), with TLS when {@code tls} is given (plaintext is still accepted; clients
+     * choose). Fails loudly if the binaries are missing or report another version. The caller closes it.
+     */
+    public static TestDatabase start(ServerVersion version, TlsMaterial tls) {
+        ThrowawayServer server;
+        if (version.kind() == Kind.POSTGRES) {
+            int major = Integer.parseInt(version.major());
+            server = version.artifact()
+                    .map(a -> ThrowawayPostgres.start(ServerArtifacts.installation(a).resolve("bin"), major, tls))
+                    .orElseGet(() -> ThrowawayPostgres.startInstalled(major, tls));
+        } else {
+            server = version.artifact()
+                    .map(a -> ThrowawayMariaDb.startFromTree(ServerArtifacts.installation(a), tls))
+                    .orElseGet(() -> ThrowawayMariaDb.start(tls));
+        }
+        String reported = server.version();
+        String expected = (version.kind() == Kind.POSTGRES ? "PostgreSQL " : "") + version.major() + ".";
+        if (!reported.startsWith(expected)) {
+            server.destroy();
+            throw new TestDatabaseUnavailableException("Asked for " + version + " from " + version.source()
+                    + ", but the server reports version " + reported);
+        }
+        return AbstractTestDatabase.of(server, false);
+    }
+
     private static TlsMaterial requireTls(TlsMaterial tls) {
         if (tls == null) {
             throw new IllegalArgumentException("TLS material is required; see TlsMaterial.generate");

@@ -21,8 +21,10 @@ final class ThrowawayMariaDb extends ThrowawayServer {
     private static final List<Path> SERVER_CANDIDATES = List.of(Path.of("/usr/sbin/mariadbd"), Path.of("/usr/bin/mariadbd"));
     private static final List<Path> SQL_DIR_CANDIDATES = List.of(Path.of("/usr/share/mariadb"), Path.of("/usr/share/mysql"));
     /** What mariadb-install-db feeds the bootstrap, minus the 3 MB of help texts and the sys schema. */
-    private static final List<String> BOOTSTRAP_SQL = List.of("mysql_system_tables.sql", "mysql_performance_tables.sql",
-            "mysql_system_tables_data.sql");
+    private static final List<String> BOOTSTRAP_SQL = List.of("system_tables.sql", "performance_tables.sql",
+            "system_tables_data.sql");
+    /** The bootstrap files' prefix: {@code mysql_} up to 10.x, {@code mariadb_} from 11.0 on. */
+    private static final List<String> BOOTSTRAP_PREFIXES = List.of("mysql_", "mariadb_");
     private static final String OPTIONAL_BOOTSTRAP_SQL = "maria_add_gis_sp_bootstrap.sql";
 
     private static final List<Path> INSTALL_CANDIDATES = List.of(Path.of("/usr/bin/mariadb-install-db"),
@@ -43,13 +45,28 @@ final class ThrowawayMariaDb extends ThrowawayServer {
     private final Path server;
     private final Path installDb;
     private final boolean useInstallDb;
+    private final List<Path> sqlDirs;
+    /** The server tree's {@code share/} when it is not installed where the server was built to look (an artifact). */
+    private final Path shareDir;
     private Path initFile;
 
-    private ThrowawayMariaDb(ServerProcess process, TlsMaterial tls, Path server, Path installDb, boolean useInstallDb) {
+    private ThrowawayMariaDb(ServerProcess process, TlsMaterial tls, Path server, Path installDb, boolean useInstallDb,
+            List<Path> sqlDirs, Path shareDir) {
         super(process, tls);
         this.server = server;
         this.installDb = installDb;
         this.useInstallDb = useInstallDb;
+        this.sqlDirs = sqlDirs;
+        this.shareDir = shareDir;
+    }
+
+    /** A server from an unpacked server tree ({@code bin/mariadbd}, {@code scripts/}, {@code share/}). */
+    static ThrowawayMariaDb startFromTree(Path root, TlsMaterial tls) {
+        Path share = root.resolve("share");
+        ThrowawayMariaDb db = new ThrowawayMariaDb(ServerProcess.inNewDirectory("mariadb", "TERM"), tls,
+                root.resolve("bin/mariadbd"), root.resolve("scripts/mariadb-install-db"), false, List.of(share), share);
+        db.startFirstTime();
+        return db;
     }
 
     /** Whether the binaries are installed; empty if so, else what is missing. */
@@ -74,7 +91,8 @@ final class ThrowawayMariaDb extends ThrowawayServer {
                     + ". Install it with `apt-get install mariadb-server`.");
         });
         ThrowawayMariaDb db = new ThrowawayMariaDb(ServerProcess.inNewDirectory("mariadb", "TERM"), tls,
-                find(SERVER_CANDIDATES).orElseThrow(), find(INSTALL_CANDIDATES).orElseThrow(), useInstallDb);
+                find(SERVER_CANDIDATES).orElseThrow(), find(INSTALL_CANDIDATES).orElseThrow(), useInstallDb,
+                SQL_DIR_CANDIDATES, null);
         db.startFirstTime();
         return db;
     }
@@ -85,11 +103,18 @@ final class ThrowawayMariaDb extends ThrowawayServer {
 
     @Override
     void initialise() {
-        Optional<Path> sqlDir = useInstallDb ? Optional.empty() : SQL_DIR_CANDIDATES.stream()
-                .filter(d -> BOOTSTRAP_SQL.stream().allMatch(f -> Files.isReadable(d.resolve(f))))
-                .findFirst();
+        Optional<Path> sqlDir = Optional.empty();
+        String prefix = null;
+        for (Path d : useInstallDb ? List.<Path>of() : sqlDirs) {
+            for (String p : BOOTSTRAP_PREFIXES) {
+                if (sqlDir.isEmpty() && BOOTSTRAP_SQL.stream().allMatch(f -> Files.isReadable(d.resolve(p + f)))) {
+                    sqlDir = Optional.of(d);
+                    prefix = p;
+                }
+            }
+        }
         if (sqlDir.isPresent()) {
-            bootstrap(sqlDir.get());
+            bootstrap(sqlDir.get(), prefix);
         } else {
             installDb();
         }
@@ -114,13 +139,13 @@ final class ThrowawayMariaDb extends ThrowawayServer {
      * Creates the system tables the way mariadb-install-db does (its SQL piped into {@code mariadbd
      * --bootstrap}) but without the help tables and the sys schema, which take most of its time.
      */
-    private void bootstrap(Path sqlDir) {
+    private void bootstrap(Path sqlDir, String prefix) {
         Path dir = process.dir();
         StringBuilder sql = new StringBuilder("CREATE DATABASE IF NOT EXISTS mysql;\nUSE mysql;\n"
                 + "SET @auth_root_socket=NULL;\n");
         try {
             for (String file : BOOTSTRAP_SQL) {
-                sql.append(Files.readString(sqlDir.resolve(file), StandardCharsets.UTF_8)).append('\n');
+                sql.append(Files.readString(sqlDir.resolve(prefix + file), StandardCharsets.UTF_8)).append('\n');
             }
             if (Files.isReadable(sqlDir.resolve(OPTIONAL_BOOTSTRAP_SQL))) {
                 sql.append(Files.readString(sqlDir.resolve(OPTIONAL_BOOTSTRAP_SQL), StandardCharsets.UTF_8));
@@ -131,6 +156,7 @@ final class ThrowawayMariaDb extends ThrowawayServer {
             List<String> cmd = new ArrayList<>(List.of(server.toString(), "--no-defaults", "--bootstrap",
                     "--datadir=" + dir.resolve("data"), "--log-warnings=0", "--enforce-storage-engine=",
                     "--max-allowed-packet=8M", "--net-buffer-length=16K"));
+            cmd.addAll(treeOptions());
             cmd.addAll(TUNING);
             process.runSetupTool(cmd, script, Duration.ofSeconds(60));
             Files.delete(script);
@@ -162,6 +188,7 @@ final class ThrowawayMariaDb extends ThrowawayServer {
                 "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_general_ci",
                 "--max-connections=500"));
+        cmd.addAll(treeOptions());
         cmd.addAll(TUNING);
         if (tls != null) {
             cmd.add("--ssl-ca=" + dir.resolve("ca.pem"));
@@ -172,6 +199,12 @@ final class ThrowawayMariaDb extends ThrowawayServer {
             cmd.add("--init-file=" + initFile);
         }
         return cmd;
+    }
+
+    /** Where an unpacked server finds its error messages and character sets (it was built for another prefix). */
+    private List<String> treeOptions() {
+        return shareDir == null ? List.of() : List.of("--basedir=" + shareDir.getParent(),
+                "--lc-messages-dir=" + shareDir, "--character-sets-dir=" + shareDir.resolve("charsets"));
     }
 
     @Override

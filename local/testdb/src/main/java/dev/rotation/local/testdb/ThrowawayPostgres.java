@@ -23,10 +23,13 @@ final class ThrowawayPostgres extends ThrowawayServer {
     private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
 
     private final Path binDir;
+    private final int major;
+    private final java.util.Set<String> trusted = new java.util.LinkedHashSet<>();
 
-    private ThrowawayPostgres(ServerProcess process, TlsMaterial tls, Path binDir) {
+    private ThrowawayPostgres(ServerProcess process, TlsMaterial tls, Path binDir, int major) {
         super(process, tls);
         this.binDir = binDir;
+        this.major = major;
     }
 
     /** The directory holding initdb and postgres, if any. */
@@ -68,8 +71,23 @@ final class ThrowawayPostgres extends ThrowawayServer {
     static ThrowawayPostgres start(TlsMaterial tls) {
         Path bin = binDir().orElseThrow(() -> new TestDatabaseUnavailableException("Cannot start a throwaway "
                 + "PostgreSQL: " + missingBinaries().orElse("") + ". Install it with `apt-get install postgresql`."));
+        return start(bin, majorVersion(bin), tls);
+    }
+
+    /** A server of {@code major} from the installed packages, or a failure naming the package to install. */
+    static ThrowawayPostgres startInstalled(int major, TlsMaterial tls) {
+        Path bin = DEBIAN_ROOT.resolve(Integer.toString(major)).resolve("bin");
+        if (!hasBinaries(bin)) {
+            throw new TestDatabaseUnavailableException("Cannot start PostgreSQL " + major + ": no " + bin
+                    + "/{initdb,postgres}. Install it with `apt-get install postgresql-" + major + "`.");
+        }
+        return start(bin, major, tls);
+    }
+
+    /** A server from {@code bin} (initdb and postgres of PostgreSQL {@code major}; -1 if unknown). */
+    static ThrowawayPostgres start(Path bin, int major, TlsMaterial tls) {
         // SIGINT is PostgreSQL's "fast" shutdown: it ends open sessions instead of waiting for them.
-        ThrowawayPostgres db = new ThrowawayPostgres(ServerProcess.inNewDirectory("postgres", "INT"), tls, bin);
+        ThrowawayPostgres db = new ThrowawayPostgres(ServerProcess.inNewDirectory("postgres", "INT"), tls, bin, major);
         db.startFirstTime();
         return db;
     }
@@ -78,19 +96,19 @@ final class ThrowawayPostgres extends ThrowawayServer {
     void initialise() {
         Path dir = process.dir();
         Path pwFile = process.writePrivateFile("initdb.pw", adminPassword);
-        process.runSetupTool(List.of(binDir.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
-                "-U", adminUser(), "--pwfile=" + pwFile, "--auth=scram-sha-256", "-E", "UTF8", "--no-locale",
-                "--no-sync", "--no-instructions"), Duration.ofSeconds(60));
+        List<String> initdb = new ArrayList<>(List.of(binDir.resolve("initdb").toString(), "-D",
+                dir.resolve("data").toString(), "-U", adminUser(), "--pwfile=" + pwFile, "--auth=scram-sha-256",
+                "-E", "UTF8", "--no-locale", "--no-sync"));
+        if (major < 0 || major >= 14) {
+            initdb.add("--no-instructions"); // new in 14; older versions print the hint, which does no harm
+        }
+        process.runSetupTool(initdb, Duration.ofSeconds(60));
         try {
             Files.delete(pwFile);
         } catch (IOException e) {
             // The directory is private and deleted at the end anyway.
         }
-        process.writePrivateFile("data/pg_hba.conf", String.join("\n",
-                "# Password authentication for every connection; nothing is trusted.",
-                "local all all scram-sha-256",
-                "host all all 127.0.0.1/32 scram-sha-256",
-                ""));
+        writeHba();
         List<String> conf = new ArrayList<>(List.of(
                 "",
                 "# Added by the rotation test databases.",
@@ -117,6 +135,39 @@ final class ThrowawayPostgres extends ThrowawayServer {
         } catch (IOException e) {
             throw new TestDatabaseUnavailableException("cannot configure " + postgresqlConf, e);
         }
+    }
+
+    /** Password authentication for every connection; nothing is trusted but what {@link #trust} added. */
+    private void writeHba() {
+        List<String> lines = new ArrayList<>(List.of("# Password authentication for every connection; nothing is"
+                + " trusted but the users a test trusts on purpose."));
+        for (String user : trusted) {
+            lines.add("host all \"" + user.replace("\"", "\"\"") + "\" 127.0.0.1/32 trust");
+        }
+        lines.add("local all all scram-sha-256");
+        lines.add("host all all 127.0.0.1/32 scram-sha-256");
+        lines.add("");
+        process.writePrivateFile("data/pg_hba.conf", String.join("\n", lines));
+    }
+
+    /** Makes the server accept any password for {@code username} over TCP ({@code trust}); reloads the server. */
+    @Override
+    public synchronized void trust(String username) {
+        if (username.isEmpty() || username.contains("\n") || username.contains("\"")) {
+            throw new IllegalArgumentException("cannot trust this user name in pg_hba.conf");
+        }
+        trusted.add(username);
+        writeHba();
+        try (java.sql.Connection c = Jdbc.openAdmin(this, null); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rows = s.executeQuery("SELECT pg_reload_conf()")) {
+            rows.next();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot reload " + origin() + ": " + e.getMessage(), e);
+        }
+        // The reload is asynchronous: wait until a login with a password nobody set gets in.
+        String nobodysPassword = Passwords.random(24);
+        process.awaitReady(() -> Jdbc.open(this, adminDatabase(), username, nobodysPassword).close(),
+                Duration.ofSeconds(30));
     }
 
     @Override

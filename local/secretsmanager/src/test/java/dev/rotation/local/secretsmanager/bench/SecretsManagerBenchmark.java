@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * memory and with an encrypted, fsynced data directory; then whether a read's cost grows with the work:
  * GetSecretValue in three rounds while PutSecretValue keeps adding versions to the same secrets, at 10 to
  * 10,000 versions per secret, with 2,000 secrets, and while 200 connections sit stalled mid-request; and
- * this JVM's resident memory (server and client together). Not a test: run it by hand.
+ * the server's resident memory: it runs in a JVM of its own, with the options serve uses unless
+ * {@code -Dbench.server.jvm} says otherwise. Not a test: run it by hand.
  *
  * <pre>
  * ./mvnw -B -q -pl local test-compile org.codehaus.mojo:exec-maven-plugin:3.6.4:java \
@@ -55,29 +56,97 @@ public final class SecretsManagerBenchmark {
         return "bench-" + Math.floorMod(i, PUT_SECRETS);
     }
 
+    /**
+     * The server's JVM options: {@code -Dbench.server.jvm="..."} (space-separated), by default those serve
+     * relaunches itself with.
+     */
+    private static final List<String> SERVER_JVM = List.of(System.getProperty("bench.server.jvm",
+            String.join(" ", LocalSecretsManager.BOUNDED_JVM_OPTIONS)).trim().split("\\s+"));
+
     public static void main(String[] args) throws Exception {
         int ops = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        System.out.println("server JVM (its own process): " + String.join(" ", SERVER_JVM));
         System.out.printf("%-42s %7s %8s %10s %9s %9s%n", "scenario", "threads", "ops", "ops/s", "p50 ms", "p99 ms");
-        try (LocalSecretsManager server = LocalSecretsManager.builder().port(0).schedulerInterval(Duration.ZERO)
-                .build().start()) {
-            scenarios("in-memory", server.endpoint(), ops);
-            rawHttp(server.endpoint(), ops);
+        try (Server server = Server.start(null)) {
+            scenarios("in-memory", server.endpoint, ops);
+            rawHttp(server.endpoint, ops);
+            server.report("in-memory");
         }
         Path dir = Files.createTempDirectory("sm-bench");
-        try (LocalSecretsManager server = LocalSecretsManager.builder().port(0).dataDir(dir)
-                .schedulerInterval(Duration.ZERO).build().start()) {
-            scenarios("data-dir (AES-GCM, fsync)", server.endpoint(), Math.max(500, ops / 5));
+        try (Server server = Server.start(dir)) {
+            scenarios("data-dir (AES-GCM, fsync)", server.endpoint, Math.max(500, ops / 5));
+            server.report("data-dir");
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        try (LocalSecretsManager server = LocalSecretsManager.builder().port(0).schedulerInterval(Duration.ZERO)
-                .build().start()) {
-            growth(server.endpoint());
+        try (Server server = Server.start(null)) {
+            growth(server.endpoint);
+            server.report("growth (2,100 secrets, 10,000 versions, 200 stalled connections)");
         }
-        System.out.println("peak RSS of this JVM (server and SDK clients): " + rss("VmHWM") + ", now " + rss("VmRSS")
-                + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+    }
+
+    /** A {@link BenchServer} in a child JVM, and its resident memory read from /proc. */
+    private static final class Server implements AutoCloseable {
+        final Process process;
+        final URI endpoint;
+
+        private Server(Process process, URI endpoint) {
+            this.process = process;
+            this.endpoint = endpoint;
+        }
+
+        static Server start(Path dataDir) throws Exception {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(SERVER_JVM);
+            command.addAll(List.of("-cp", classPath(), BenchServer.class.getName()));
+            if (dataDir != null) {
+                command.add(dataDir.toString());
+            }
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(LocalSecretsManager.BOUNDED_JVM_ENVIRONMENT);
+            Process p = pb.start();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            if (line == null) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the benchmark server did not start: " + command);
+            }
+            return new Server(p, URI.create(line.trim()));
+        }
+
+        void report(String what) {
+            System.out.println("server RSS after " + what + ": peak " + rss(process.pid(), "VmHWM") + ", now "
+                    + rss(process.pid(), "VmRSS"));
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** This JVM's class path, also under exec:java (whose class loader holds the project's). */
+    private static String classPath() {
+        List<String> entries = new ArrayList<>();
+        for (ClassLoader l = BenchServer.class.getClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof java.net.URLClassLoader u) {
+                for (java.net.URL url : u.getURLs()) {
+                    try {
+                        entries.add(Path.of(url.toURI()).toString());
+                    } catch (java.net.URISyntaxException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return entries.isEmpty() ? System.getProperty("java.class.path")
+                : String.join(java.io.File.pathSeparator, entries);
     }
 
     private static final Duration ROUND = Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 10));
@@ -183,9 +252,9 @@ public final class SecretsManagerBenchmark {
         return total / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static String rss(String field) {
+    private static String rss(long pid, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith(field + ":")) {
                     long kb = Long.parseLong(line.replaceAll("\\D", ""));
                     return kb / 1024 + " MB";

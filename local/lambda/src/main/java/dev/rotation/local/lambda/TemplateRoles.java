@@ -2,7 +2,6 @@ package dev.rotation.local.lambda;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +14,8 @@ import java.util.Optional;
  * ({@code serve --iam}): a role's inline {@code Policies} and the template's own
  * {@code AWS::IAM::ManagedPolicy} resources it attaches ({@code ManagedPolicyArns: [!Ref X]}). AWS managed
  * policies it attaches (AWSLambdaBasicExecutionRole ...) grant nothing in Secrets Manager and are left out.
- * Also which role each function runs as ({@code Role: !GetAtt X.Arn}).
- *
- * <p>In local-lambda's package for its template reader ({@link CloudFormationYaml}, {@link Intrinsics}),
- * which are package-private; it belongs in local-lambda itself.
+ * Also which role each function runs as ({@code Role: !GetAtt X.Arn}). Made by {@link SamTemplate#read}
+ * from the same reading of the template as its functions: {@link SamTemplate#roles()}.
  */
 public final class TemplateRoles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,26 +28,8 @@ public final class TemplateRoles {
         this.functionRoles = functionRoles;
     }
 
-    /** Reads the template; throws TemplateException saying why it cannot. */
-    public static TemplateRoles read(Path file, String region) {
-        Map<String, Object> template = CloudFormationYaml.read(file.toAbsolutePath().normalize());
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("AWS::Region", region);
-        parameters.put("AWS::AccountId", SamTemplate.ACCOUNT_ID);
-        parameters.put("AWS::Partition", "aws");
-        parameters.put("AWS::URLSuffix", "amazonaws.com");
-        parameters.put("AWS::StackName", "local");
-        for (Map.Entry<String, Object> e : map(template.get("Parameters")).entrySet()) {
-            Map<String, Object> definition = map(e.getValue());
-            Object value = definition.get("Default");
-            if (value != null) {
-                String type = String.valueOf(definition.getOrDefault("Type", "String"));
-                parameters.put(e.getKey(), type.equals("CommaDelimitedList") || type.startsWith("List<")
-                        ? List.of(String.valueOf(value).split(",", -1)) : String.valueOf(value));
-            }
-        }
-        Intrinsics intrinsics = new Intrinsics(parameters, map(template.get("Conditions")));
-        Map<String, Object> resources = map(template.get("Resources"));
+    /** The roles among a template's {@code resources}, resolved by {@code intrinsics} ({@link SamTemplate#read}). */
+    static TemplateRoles of(Map<String, Object> resources, Intrinsics intrinsics) {
         Map<String, List<String>> policies = new LinkedHashMap<>();
         Map<String, String> functionRoles = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : resources.entrySet()) {
