@@ -128,7 +128,13 @@ final class Report {
         }).orElse("? RAM");
         String os = grep(Path.of("/etc/os-release"), "PRETTY_NAME").map(v -> v.replace("\"", ""))
                 .orElse(System.getProperty("os.name"));
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, " + mem + ", " + os;
+        String load;
+        try {
+            load = ", load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the end of the run";
+        } catch (IOException | RuntimeException e) {
+            load = "";
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, " + mem + ", " + os + load;
     }
 
     private static java.util.Optional<String> grep(Path file, String key) {
