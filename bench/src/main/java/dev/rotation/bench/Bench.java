@@ -54,8 +54,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * java for the java25 and image rows; default: the first JDK 25 or later under /usr/lib/jvm); for experiments,
  * {@code --function mysql|postgres}, {@code --jvm-option OPTION} (added to every function JVM),
  * {@code --cold-only} and {@code --kind zip-java21|zip-java25|image|snapstart|direct|python} (repeatable: only
- * those cold starts) and {@code --compare OPTION} (repeatable: one more kind in each turn, zip java21 with these
- * JVM options, to measure an option against the same command line without it).
+ * those cold starts) and {@code --compare OPTION} (repeatable: one more kind in each turn for zip java21 and for
+ * the image, with these JVM options, to measure an option against the same command line without it).
  */
 public final class Bench {
     private static final String[] STEPS = {
@@ -173,7 +173,7 @@ public final class Bench {
                 if (options.measures(Kind.ZIP_JAVA21)) {
                     coldJava(Kind.ZIP_JAVA21, function, db, dbName, functionArn, env, r, i);
                 }
-                if (!options.compare.isEmpty()) {
+                if (!options.compare.isEmpty() && options.measures(Kind.ZIP_JAVA21)) {
                     coldJava(Kind.ZIP_JAVA21_COMPARED, function, db, dbName, functionArn, env, r, i);
                 }
                 if (options.measures(Kind.ZIP_JAVA25)) {
@@ -181,6 +181,9 @@ public final class Bench {
                 }
                 if (options.measures(Kind.IMAGE)) {
                     coldJava(Kind.IMAGE, function, db, dbName, functionArn, env, r, i);
+                }
+                if (!options.compare.isEmpty() && options.measures(Kind.IMAGE)) {
+                    coldJava(Kind.IMAGE_COMPARED, function, db, dbName, functionArn, env, r, i);
                 }
                 if (options.measures(Kind.DIRECT)) {
                     coldDirect(function, db, dbName, functionArn, helper, env, r);
@@ -311,6 +314,9 @@ public final class Bench {
                         case ZIP_JAVA25 -> launch(java25, function, env, label, List.of());
                         case IMAGE -> FunctionProcess.launchImage(image, function, env,
                                 work.resolve("logs/" + function.name() + "-" + label + ".log"), options.jvmOptions);
+                        case IMAGE_COMPARED -> FunctionProcess.launchImage(image, function, env,
+                                work.resolve("logs/" + function.name() + "-" + label + ".log"),
+                                java.util.stream.Stream.concat(options.jvmOptions.stream(), options.compare.stream()).toList());
                         default -> throw new IllegalArgumentException(kind.name());
                     };
                     RuntimeApiServer.Answer result = call(process[0], step);
@@ -620,6 +626,7 @@ public final class Bench {
         ZIP_JAVA21_COMPARED("zip, java21 command line + the --compare options"),
         ZIP_JAVA25("zip, java25 command line"),
         IMAGE("container image + AOT cache (emulated)"),
+        IMAGE_COMPARED("container image + AOT cache (emulated) + the --compare options"),
         SNAPSTART("zip + SnapStart (emulated): after restore"),
         DIRECT("zip, java21, without the runtime client"),
         PYTHON("Python 3 + boto3, fresh process");

@@ -25,11 +25,12 @@ final class Report {
         b.append("|---|").append("---:|".repeat(names.size())).append('\n');
         row(b, "Deployment jar", names, results, r -> String.format(Locale.ROOT, "%.2f MB", r.jarBytes / 1e6));
         for (Bench.Kind kind : Bench.Kind.values()) {
-            if (kind == Bench.Kind.ZIP_JAVA21_COMPARED && options.compare.isEmpty()) {
+            boolean compared = kind == Bench.Kind.ZIP_JAVA21_COMPARED || kind == Bench.Kind.IMAGE_COMPARED;
+            if (compared && options.compare.isEmpty()) {
                 continue;
             }
-            String label = kind == Bench.Kind.ZIP_JAVA21_COMPARED ? "zip, java21 command line + `"
-                    + String.join(" ", options.compare) + "`" : kind.label;
+            String label = compared ? kind.label.replace("the --compare options", "`" + String.join(" ", options.compare)
+                    + "`") : kind.label;
             row(b, "Cold start, " + label + ": wall", names, results,
                     r -> ms(r.wall(kind).median()) + " (" + ms(r.wall(kind).min()) + ")");
             row(b, "  CPU, all threads", names, results,
@@ -39,7 +40,7 @@ final class Report {
                         + ", " + ratio(r.cpu(kind), r.cpu(Bench.Kind.PYTHON)));
             }
             if (kind == Bench.Kind.ZIP_JAVA21 || kind == Bench.Kind.ZIP_JAVA25 || kind == Bench.Kind.IMAGE
-                    || kind == Bench.Kind.ZIP_JAVA21_COMPARED) {
+                    || compared) {
                 row(b, "  of which init (launch to first `invocation/next`)", names, results,
                         r -> ms(r.init(kind).median()));
                 row(b, "  peak RSS of the cold rotation (VmHWM)", names, results, r -> mb(r.rss(kind).median()));
