@@ -52,8 +52,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * throughput run (default 2), {@code --out FILE} (default bench/target/bench-results.md),
  * {@code --python PATH} (default /usr/bin/python3, Debian's python3-boto3), {@code --java25 PATH} (a JDK 25's
  * java for the java25 and image rows; default: the first JDK 25 or later under /usr/lib/jvm); for experiments,
- * {@code --function mysql|postgres}, {@code --jvm-option OPTION} (added to every function JVM) and
- * {@code --cold-only}.
+ * {@code --function mysql|postgres}, {@code --jvm-option OPTION} (added to every function JVM),
+ * {@code --cold-only} and {@code --kind zip-java21|zip-java25|image|snapstart|direct|python} (repeatable: only
+ * those cold starts) and {@code --compare OPTION} (repeatable: one more kind in each turn for zip java21 and for
+ * the image, with these JVM options, to measure an option against the same command line without it).
  */
 public final class Bench {
     private static final String[] STEPS = {
@@ -113,7 +115,8 @@ public final class Bench {
         image = new FunctionProcess.Image(repo.resolve("image/lambda-java"), java25Binary, work.resolve("image-runtime"),
                 work.resolve("image-task"));
         List<Functions.Function> functions = Functions.load(repo, work);
-        server = LocalSecretsManager.builder().rotationInvoker(router).maxRotationAttempts(1)
+        // A free port: the default 4566 may be taken by another local Secrets Manager on this machine.
+        server = LocalSecretsManager.builder().port(0).rotationInvoker(router).maxRotationAttempts(1)
                 .schedulerInterval(Duration.ZERO).build().start();
         client = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.US_EAST_1).endpointOverride(server.endpoint())
@@ -155,24 +158,44 @@ public final class Bench {
 
         // The image build's training run, emulated (image/lambda-java train), then one start that must
         // take the cache (-XX:AOTMode=on fails otherwise) before any is timed.
-        image.prepare(function, runtimeLib);
-        FunctionProcess.train(image, function, work.resolve("logs/" + function.name() + "-image-training.log"));
-        try (FunctionProcess check = FunctionProcess.launchImage(image, function, env,
-                work.resolve("logs/" + function.name() + "-image-check.log"), List.of("-XX:AOTMode=on"))) {
-            check.invoke("{}");
+        if (options.measures(Kind.IMAGE)) {
+            image.prepare(function, runtimeLib);
+            FunctionProcess.train(image, function, work.resolve("logs/" + function.name() + "-image-training.log"));
+            try (FunctionProcess check = FunctionProcess.launchImage(image, function, env,
+                    work.resolve("logs/" + function.name() + "-image-check.log"), List.of("-XX:AOTMode=on"))) {
+                check.invoke("{}");
+            }
         }
 
         try (FunctionProcess helper = launch(function, env, "helper", List.of())) {
             // Cold starts, each kind in turn, so drift on a shared machine hits every kind alike.
             for (int i = 0; i < options.runs; i++) {
-                coldJava(Kind.ZIP_JAVA21, function, db, dbName, functionArn, env, r, i);
-                coldJava(Kind.ZIP_JAVA25, function, db, dbName, functionArn, env, r, i);
-                coldJava(Kind.IMAGE, function, db, dbName, functionArn, env, r, i);
-                coldDirect(function, db, dbName, functionArn, helper, env, r);
-                coldPython(function, db, dbName, functionArn, helper, exclude, r);
+                if (options.measures(Kind.ZIP_JAVA21)) {
+                    coldJava(Kind.ZIP_JAVA21, function, db, dbName, functionArn, env, r, i);
+                }
+                if (!options.compare.isEmpty() && options.measures(Kind.ZIP_JAVA21)) {
+                    coldJava(Kind.ZIP_JAVA21_COMPARED, function, db, dbName, functionArn, env, r, i);
+                }
+                if (options.measures(Kind.ZIP_JAVA25)) {
+                    coldJava(Kind.ZIP_JAVA25, function, db, dbName, functionArn, env, r, i);
+                }
+                if (options.measures(Kind.IMAGE)) {
+                    coldJava(Kind.IMAGE, function, db, dbName, functionArn, env, r, i);
+                }
+                if (!options.compare.isEmpty() && options.measures(Kind.IMAGE)) {
+                    coldJava(Kind.IMAGE_COMPARED, function, db, dbName, functionArn, env, r, i);
+                }
+                if (options.measures(Kind.DIRECT)) {
+                    coldDirect(function, db, dbName, functionArn, helper, env, r);
+                }
+                if (options.measures(Kind.PYTHON)) {
+                    coldPython(function, db, dbName, functionArn, helper, exclude, r);
+                }
                 // SnapStart, emulated: the runtime runs the beforeCheckpoint hooks (priming) and asks to be
                 // restored; we restore at once, in the same process. What a real restore costs is not measured.
-                snapStart(function, db, dbName, functionArn, env, r, i);
+                if (options.measures(Kind.SNAPSTART)) {
+                    snapStart(function, db, dbName, functionArn, env, r, i);
+                }
             }
             for (Kind kind : Kind.values()) {
                 log(String.format(Locale.ROOT, "cold %s: wall %.0f ms, CPU %.0f ms (medians of %d)", kind.label,
@@ -287,9 +310,13 @@ public final class Bench {
                     String label = kind.name().toLowerCase(Locale.ROOT) + "-" + run;
                     process[0] = switch (kind) {
                         case ZIP_JAVA21 -> launch(java21, function, env, label, List.of());
+                        case ZIP_JAVA21_COMPARED -> launch(java21, function, env, label, options.compare);
                         case ZIP_JAVA25 -> launch(java25, function, env, label, List.of());
                         case IMAGE -> FunctionProcess.launchImage(image, function, env,
                                 work.resolve("logs/" + function.name() + "-" + label + ".log"), options.jvmOptions);
+                        case IMAGE_COMPARED -> FunctionProcess.launchImage(image, function, env,
+                                work.resolve("logs/" + function.name() + "-" + label + ".log"),
+                                java.util.stream.Stream.concat(options.jvmOptions.stream(), options.compare.stream()).toList());
                         default -> throw new IllegalArgumentException(kind.name());
                     };
                     RuntimeApiServer.Answer result = call(process[0], step);
@@ -596,8 +623,10 @@ public final class Bench {
     /** The kinds of cold start, each measured from launch (or restore) to the end of the first createSecret. */
     enum Kind {
         ZIP_JAVA21("zip, java21 command line"),
+        ZIP_JAVA21_COMPARED("zip, java21 command line + the --compare options"),
         ZIP_JAVA25("zip, java25 command line"),
         IMAGE("container image + AOT cache (emulated)"),
+        IMAGE_COMPARED("container image + AOT cache (emulated) + the --compare options"),
         SNAPSTART("zip + SnapStart (emulated): after restore"),
         DIRECT("zip, java21, without the runtime client"),
         PYTHON("Python 3 + boto3, fresh process");
@@ -671,6 +700,13 @@ public final class Bench {
         List<String> functions = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
         boolean coldOnly;
+        List<Kind> kinds = new ArrayList<>();
+        List<String> compare = new ArrayList<>();
+
+        /** Whether this run measures cold starts of {@code kind} ({@code --kind}, default: all). */
+        boolean measures(Kind kind) {
+            return kinds.isEmpty() || kinds.contains(kind);
+        }
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -694,9 +730,19 @@ public final class Bench {
                     case "--function" -> o.functions.add(value(args, ++i, a));
                     case "--jvm-option" -> o.jvmOptions.add(value(args, ++i, a));
                     case "--cold-only" -> o.coldOnly = true;
+                    case "--compare" -> o.compare.add(value(args, ++i, a));
+                    case "--kind" -> {
+                        String kind = value(args, ++i, a);
+                        try {
+                            o.kinds.add(Kind.valueOf(kind.toUpperCase(Locale.ROOT).replace('-', '_')));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--kind must be one of zip-java21 zip-java25 image"
+                                    + " snapstart direct python, got " + kind);
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + a
                             + " (known: --quick --runs N --warm N --secrets N --concurrency N --out FILE --python PATH"
-                            + " --java25 PATH --function mysql|postgres --jvm-option OPTION --cold-only)");
+                            + " --java25 PATH --function mysql|postgres --jvm-option OPTION --cold-only --kind KIND --compare OPTION)");
                 }
             }
             return o;

@@ -131,7 +131,15 @@ final class FunctionProcess implements AutoCloseable {
      */
     static void train(Image image, Functions.Function function, Path log) {
         Map<String, String> env = new LinkedHashMap<>(image.environment(function, log.getParent(), List.of()));
-        env.remove("JAVA_TOOL_OPTIONS");
+        // As in the image build: no JAVA_TOOL_OPTIONS but the JNI library's path (see launch), and a
+        // free port for the Runtime API the training serves its runtime client.
+        env.put("JAVA_TOOL_OPTIONS", "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
+                + nativeLibrary(image.runtimeDir().resolve("lib"), log.getParent()));
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            env.put("LAMBDA_TRAINING_PORT", Integer.toString(free.getLocalPort()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         ProcessBuilder builder = new ProcessBuilder("sh", image.script().toString(), "train", function.handler());
         builder.directory(image.taskRoot(function).toFile());
         builder.environment().clear();

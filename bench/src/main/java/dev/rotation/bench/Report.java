@@ -25,7 +25,13 @@ final class Report {
         b.append("|---|").append("---:|".repeat(names.size())).append('\n');
         row(b, "Deployment jar", names, results, r -> String.format(Locale.ROOT, "%.2f MB", r.jarBytes / 1e6));
         for (Bench.Kind kind : Bench.Kind.values()) {
-            row(b, "Cold start, " + kind.label + ": wall", names, results,
+            boolean compared = kind == Bench.Kind.ZIP_JAVA21_COMPARED || kind == Bench.Kind.IMAGE_COMPARED;
+            if (compared && options.compare.isEmpty()) {
+                continue;
+            }
+            String label = compared ? kind.label.replace("the --compare options", "`" + String.join(" ", options.compare)
+                    + "`") : kind.label;
+            row(b, "Cold start, " + label + ": wall", names, results,
                     r -> ms(r.wall(kind).median()) + " (" + ms(r.wall(kind).min()) + ")");
             row(b, "  CPU, all threads", names, results,
                     r -> ms(r.cpu(kind).median()) + " (" + ms(r.cpu(kind).min()) + ")");
@@ -33,7 +39,8 @@ final class Report {
                 row(b, "  / Python: wall, CPU", names, results, r -> ratio(r.wall(kind), r.wall(Bench.Kind.PYTHON))
                         + ", " + ratio(r.cpu(kind), r.cpu(Bench.Kind.PYTHON)));
             }
-            if (kind == Bench.Kind.ZIP_JAVA21 || kind == Bench.Kind.ZIP_JAVA25 || kind == Bench.Kind.IMAGE) {
+            if (kind == Bench.Kind.ZIP_JAVA21 || kind == Bench.Kind.ZIP_JAVA25 || kind == Bench.Kind.IMAGE
+                    || compared) {
                 row(b, "  of which init (launch to first `invocation/next`)", names, results,
                         r -> ms(r.init(kind).median()));
                 row(b, "  peak RSS of the cold rotation (VmHWM)", names, results, r -> mb(r.rss(kind).median()));
@@ -122,7 +129,13 @@ final class Report {
         }).orElse("? RAM");
         String os = grep(Path.of("/etc/os-release"), "PRETTY_NAME").map(v -> v.replace("\"", ""))
                 .orElse(System.getProperty("os.name"));
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, " + mem + ", " + os;
+        String load;
+        try {
+            load = ", load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the end of the run";
+        } catch (IOException | RuntimeException e) {
+            load = "";
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, " + mem + ", " + os + load;
     }
 
     private static java.util.Optional<String> grep(Path file, String key) {

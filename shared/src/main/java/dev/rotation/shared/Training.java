@@ -23,6 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -53,6 +56,11 @@ public final class Training {
     private static final String ARN = "arn:aws:secretsmanager:" + REGION + ":123456789012:secret:training-TrAiNs";
     private static final String CURRENT = "00000000-0000-4000-8000-00000000000c";
     private static final String TOKEN = "00000000-0000-4000-8000-00000000000d";
+    /** Where the runtime interface client finds the Lambda Runtime API (host:port). */
+    static final String RUNTIME_API = "AWS_LAMBDA_RUNTIME_API";
+    private static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /** The training's handler, for {@link Function}: set before the runtime client starts. */
+    private static volatile RotationHandler trained;
 
     private Training() {
     }
@@ -63,7 +71,8 @@ public final class Training {
             System.exit(2);
             return;
         }
-        Optional<String> failure = run(args[0]);
+        String runtimeApi = System.getenv(RUNTIME_API);
+        Optional<String> failure = runtimeApi == null || runtimeApi.isBlank() ? run(args[0], null) : run(args[0], runtimeApi);
         if (failure.isPresent()) {
             System.err.println("training failed: " + failure.get());
             System.exit(1);
@@ -74,11 +83,16 @@ public final class Training {
     }
 
     /**
-     * Runs the training rotation for the Lambda handler class {@code handlerClass}.
+     * Runs the training rotation for the Lambda handler class {@code handlerClass}: called directly,
+     * or, with {@code runtimeApi} (host:port on loopback, as image/lambda-java's training sets
+     * {@value #RUNTIME_API}), through the runtime interface client on the class path, which takes the
+     * four events from a Lambda Runtime API served here, as it takes them in Lambda, so its own
+     * classes are trained too. Under the runtime client this never returns: the JVM exits after the
+     * fourth answer, with status 0 if the rotation completed.
      *
      * @return what failed, if anything (never a value of the rotation)
      */
-    public static Optional<String> run(String handlerClass) {
+    public static Optional<String> run(String handlerClass, String runtimeApi) {
         DatabaseEngine engine;
         try {
             // As the runtime client does: the handler's public no-argument constructor, which
@@ -107,26 +121,99 @@ public final class Training {
             try (SecretsManagerClient client = SecretsManagerClients.create(environment)) {
                 RotationHandler handler = new SingleUserRotationHandler(client, environment, database,
                         line -> logLines.incrementAndGet());
-                for (RotationStep step : RotationStep.values()) {
-                    String event = "{\"Step\":\"" + step.eventName() + "\",\"SecretId\":\"" + ARN + "\",\"ClientRequestToken\":\""
-                            + TOKEN + "\"}";
+                Supplier<Optional<String>> outcome = () -> outcome(service, database, logLines);
+                if (runtimeApi != null) {
+                    return underRuntimeClient(handlerClass, handler, runtimeApi, outcome, values);
+                }
+                for (String event : events()) {
                     handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
                             new ByteArrayOutputStream(), null);
                 }
+                return outcome.get();
             }
-            if (!service.currentIsToken()) {
-                return Optional.of("the rotation did not make the pending version AWSCURRENT");
-            }
-            if (!database.holds(service.pendingPassword())) {
-                return Optional.of("the rotation did not change the stub database's password");
-            }
-            if (database.logins() != 3 || logLines.get() == 0) {
-                return Optional.of("the rotation logged in " + database.logins() + " times (expected 3)");
-            }
-            return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return Optional.of(e.getClass().getSimpleName() + " " + SecretScrubber.printable(
-                    String.valueOf(e.getMessage())).replace(values.get(0), "*").replace(values.get(1), "*"));
+            return Optional.of(scrubbed(e, values));
+        }
+    }
+
+    private static String scrubbed(Throwable e, List<String> values) {
+        String text = e.getClass().getSimpleName() + " " + SecretScrubber.printable(String.valueOf(e.getMessage()));
+        for (String value : values) {
+            text = text.replace(value, "*");
+        }
+        return text;
+    }
+
+    private static List<String> events() {
+        List<String> events = new ArrayList<>();
+        for (RotationStep step : RotationStep.values()) {
+            events.add("{\"Step\":\"" + step.eventName() + "\",\"SecretId\":\"" + ARN + "\",\"ClientRequestToken\":\""
+                    + TOKEN + "\"}");
+        }
+        return events;
+    }
+
+    private static Optional<String> outcome(CannedSecretsManager service, StubDatabase database, AtomicInteger logLines) {
+        if (!service.currentIsToken()) {
+            return Optional.of("the rotation did not make the pending version AWSCURRENT");
+        }
+        if (!database.holds(service.pendingPassword())) {
+            return Optional.of("the rotation did not change the stub database's password");
+        }
+        if (database.logins() != 3 || logLines.get() == 0) {
+            return Optional.of("the rotation logged in " + database.logins() + " times (expected 3)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The four events through the runtime interface client: a Runtime API on {@code runtimeApi} hands
+     * them to {@link Function}, the handler the client is started with, and ends the JVM after the
+     * last answer (the AOT cache is written as the JVM exits).
+     */
+    private static Optional<String> underRuntimeClient(String handlerClass, RotationHandler handler, String runtimeApi,
+            Supplier<Optional<String>> outcome, List<String> values) throws IOException {
+        Class<?> client;
+        try {
+            client = Class.forName(RUNTIME_CLIENT_MAIN);
+        } catch (ClassNotFoundException e) {
+            return Optional.of(RUNTIME_API + " is set but the runtime interface client is not on the class path");
+        }
+        trained = handler;
+        int port = Integer.parseInt(runtimeApi.substring(runtimeApi.lastIndexOf(':') + 1));
+        List<String> events = events();
+        List<String> failures = new ArrayList<>();
+        AtomicInteger next = new AtomicInteger();
+        LoopbackServer api = new LoopbackServer(port, "training-runtime-api", (method, path, body) -> {
+            if (path.endsWith("/invocation/next")) {
+                int index = next.getAndIncrement();
+                if (index >= events.size()) {
+                    Optional<String> failure = failures.isEmpty() ? outcome.get() : Optional.of(String.join("; ", failures));
+                    System.out.println(failure.map(f -> "training failed: " + f).orElse("training: a whole rotation of "
+                            + handlerClass + " through the runtime interface client against canned answers completed"));
+                    System.out.flush();
+                    // The JVM writes the AOT cache as it exits.
+                    System.exit(failure.isPresent() ? 1 : 0);
+                }
+                return new Answer("200 OK", "Lambda-Runtime-Aws-Request-Id: training-" + index
+                        + "\r\nLambda-Runtime-Deadline-Ms: " + (System.currentTimeMillis() + 60_000)
+                        + "\r\nLambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:" + REGION + ":123456789012:function:training"
+                        + "\r\nLambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000;Sampled=0\r\n",
+                        events.get(index));
+            }
+            if (path.endsWith("/error")) {
+                failures.add("the function answered " + path.substring(path.lastIndexOf('/', path.length() - 7) + 1)
+                        + " with an error");
+            }
+            return new Answer("202 Accepted", "", "{\"status\":\"OK\"}");
+        });
+        try {
+            client.getMethod("main", String[].class).invoke(null, (Object) new String[] {Function.class.getName()});
+            return Optional.of("the runtime interface client returned");
+        } catch (ReflectiveOperationException e) {
+            return Optional.of("the runtime interface client failed: " + scrubbed(e.getCause() == null ? e : e.getCause(), values));
+        } finally {
+            api.close();
         }
     }
 
@@ -224,41 +311,40 @@ public final class Training {
         }
     }
 
-    /**
-     * Secrets Manager for one secret, on 127.0.0.1: DescribeSecret, GetSecretValue, GetRandomPassword,
-     * PutSecretValue and UpdateSecretVersionStage as the service answers them, over HTTP/1.1 with
-     * keep-alive, as the function's HTTP client talks to a VPC endpoint or a local server.
-     */
-    private static final class CannedSecretsManager implements AutoCloseable {
-        private final ServerSocket socket;
-        private final Thread thread;
-        private final String randomPassword;
-        private final Map<String, String> values = new LinkedHashMap<>();
-        private final Map<String, List<String>> stages = new LinkedHashMap<>();
+    /** The handler the runtime interface client runs in the training: the training's rotation handler. */
+    public static final class Function implements RequestStreamHandler {
+        @Override
+        public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+            trained.handleRequest(input, output, context);
+        }
+    }
 
-        CannedSecretsManager(String currentSecret, String randomPassword) throws IOException {
-            this.randomPassword = randomPassword;
-            values.put(CURRENT, currentSecret);
-            stages.put(CURRENT, new ArrayList<>(List.of("AWSCURRENT")));
-            stages.put(TOKEN, new ArrayList<>(List.of("AWSPENDING")));
-            socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-            thread = new Thread(this::serve, "training-secretsmanager");
+    /** One HTTP answer: the status line's rest, extra header lines (each ending in CRLF), the body. */
+    private record Answer(String status, String headers, String body) {
+    }
+
+    /**
+     * A small HTTP/1.1 server on 127.0.0.1 (keep-alive, Content-Length bodies, Expect: 100-continue),
+     * one connection at a time, answering each request with {@code exchange}.
+     */
+    private static final class LoopbackServer implements AutoCloseable {
+        interface Exchange {
+            Answer answer(String method, String path, byte[] body);
+        }
+
+        private final ServerSocket socket;
+        private final Exchange exchange;
+
+        LoopbackServer(int port, String name, Exchange exchange) throws IOException {
+            this.socket = new ServerSocket(port, 8, InetAddress.getLoopbackAddress());
+            this.exchange = exchange;
+            Thread thread = new Thread(this::serve, name);
             thread.setDaemon(true);
             thread.start();
         }
 
-        String endpoint() {
-            return "http://127.0.0.1:" + socket.getLocalPort();
-        }
-
-        synchronized boolean currentIsToken() {
-            return stages.get(TOKEN).contains("AWSCURRENT") && !stages.get(CURRENT).contains("AWSCURRENT");
-        }
-
-        synchronized String pendingPassword() {
-            String pending = values.get(TOKEN);
-            return pending == null ? null : Json.string(Json.parseObject(pending, "the pending secret"), "password")
-                    .orElse(null);
+        int port() {
+            return socket.getLocalPort();
         }
 
         private void serve() {
@@ -283,24 +369,30 @@ public final class Training {
             if (requestLine == null || requestLine.isEmpty()) {
                 return false;
             }
+            String[] parts = requestLine.split(" ");
             int length = 0;
-            String target = "";
+            boolean expectContinue = false;
             for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
                 int colon = header.indexOf(':');
                 String name = header.substring(0, Math.max(colon, 0)).strip().toLowerCase(Locale.ROOT);
                 String value = header.substring(colon + 1).strip();
                 if (name.equals("content-length")) {
                     length = Integer.parseInt(value);
+                } else if (name.equals("expect") && value.equalsIgnoreCase("100-continue")) {
+                    expectContinue = true;
                 } else if (name.equals("x-amz-target")) {
-                    target = value.substring(value.indexOf('.') + 1);
+                    parts[1] = parts[1] + "#" + value.substring(value.indexOf('.') + 1);
                 }
             }
+            if (expectContinue) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
             byte[] body = in.readNBytes(length);
-            Map<String, JsonNode> request = Json.parseObject(new String(body, StandardCharsets.UTF_8), "the request");
-            String[] answer = answer(target, request);
-            byte[] bytes = answer[1].getBytes(StandardCharsets.UTF_8);
-            String head = "HTTP/1.1 " + answer[0] + "\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: "
-                    + bytes.length + "\r\nx-amzn-RequestId: 00000000-0000-4000-8000-000000000000\r\n\r\n";
+            Answer answer = exchange.answer(parts[0], parts.length > 1 ? parts[1] : "/", body);
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            String head = "HTTP/1.1 " + answer.status() + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + bytes.length + "\r\n" + answer.headers() + "\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
@@ -316,6 +408,49 @@ public final class Training {
                 line.append((char) c);
             }
             return line.length() == 0 ? null : line.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /**
+     * Secrets Manager for one secret, on 127.0.0.1: DescribeSecret, GetSecretValue, GetRandomPassword,
+     * PutSecretValue and UpdateSecretVersionStage as the service answers them, over HTTP/1.1 with
+     * keep-alive, as the function's HTTP client talks to a VPC endpoint or a local server.
+     */
+    private static final class CannedSecretsManager implements AutoCloseable {
+        private final LoopbackServer server;
+        private final String randomPassword;
+        private final Map<String, String> values = new LinkedHashMap<>();
+        private final Map<String, List<String>> stages = new LinkedHashMap<>();
+
+        CannedSecretsManager(String currentSecret, String randomPassword) throws IOException {
+            this.randomPassword = randomPassword;
+            values.put(CURRENT, currentSecret);
+            stages.put(CURRENT, new ArrayList<>(List.of("AWSCURRENT")));
+            stages.put(TOKEN, new ArrayList<>(List.of("AWSPENDING")));
+            server = new LoopbackServer(0, "training-secretsmanager", (method, path, body) -> {
+                String[] answer = answer(path.substring(path.indexOf('#') + 1),
+                        Json.parseObject(new String(body, StandardCharsets.UTF_8), "the request"));
+                return new Answer(answer[0], "x-amzn-RequestId: 00000000-0000-4000-8000-000000000000\r\n", answer[1]);
+            });
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + server.port();
+        }
+
+        synchronized boolean currentIsToken() {
+            return stages.get(TOKEN).contains("AWSCURRENT") && !stages.get(CURRENT).contains("AWSCURRENT");
+        }
+
+        synchronized String pendingPassword() {
+            String pending = values.get(TOKEN);
+            return pending == null ? null : Json.string(Json.parseObject(pending, "the pending secret"), "password")
+                    .orElse(null);
         }
 
         /** The status line's rest and the body for one operation. */
@@ -391,7 +526,7 @@ public final class Training {
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            server.close();
         }
     }
 }
