@@ -1,10 +1,6 @@
 package dev.rotation.local;
 
-import dev.rotation.local.lambda.FileErrors;
 import dev.rotation.local.secretsmanager.AuditEvent;
-import dev.rotation.local.secretsmanager.AuditTrail;
-import dev.rotation.local.secretsmanager.LocalSecretsManager;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,45 +32,25 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--secret-id", required = true, paramLabel = "ID", description = "The secret (name or ARN).")
     private String secretId;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "The data directory serve ran with; its log is "
-            + "DIR/" + LocalSecretsManager.AUDIT_LOG + ".")
-    private Path dataDir;
-
-    @Option(names = "--audit-log", paramLabel = "FILE", description = "The audit log serve --audit-log wrote.")
-    private Path auditLog;
-
-    @Option(names = "--since", paramLabel = "WHEN", description = "Only rotations started from WHEN on: an instant, "
-            + "a date (UTC) or a time ago (30m, 2h, 7d).")
-    private String since;
+    @Mixin
+    private AuditLogOptions log;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if ((dataDir == null) == (auditLog == null)) {
-            return usage(err, "name the log with --data-dir DIR or --audit-log FILE (one of them)");
-        }
-        Instant from = null;
-        if (since != null) {
-            from = AuditCommand.since(since);
-            if (from == null) {
-                return usage(err, "--since must be an instant (2026-03-01T12:00:00Z), a date (2026-03-01) or a "
-                        + "time ago (30m, 2h, 7d), got '" + since + "'");
-            }
-        }
-        Path file = auditLog != null ? auditLog : dataDir.resolve(LocalSecretsManager.AUDIT_LOG);
-        List<AuditEvent> events;
+        AuditLogOptions.Log read;
         try {
-            events = AuditTrail.read(file);
-        } catch (IOException e) {
-            return usage(err, "cannot read " + file + ": " + FileErrors.reason(e));
-        } catch (IllegalArgumentException e) {
+            read = log.read();
+        } catch (AuditLogOptions.UsageException e) {
             return usage(err, e.getMessage());
         }
+        Instant from = read.from();
+        Path file = read.file();
         RotationHistory history = new RotationHistory();
         List<RotationHistory.Rotation> rotations = new ArrayList<>();
-        for (AuditEvent e : events) {
-            if (AuditCommand.concerns(e, secretId)) {
+        for (AuditEvent e : read.events()) {
+            if (AuditLogOptions.concerns(e, secretId)) {
                 history.accept(e).ifPresent(rotations::add);
             }
         }
