@@ -593,7 +593,14 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
         for (Map.Entry<String, List<MySqlGrants.Change>> host : changes.entrySet()) {
             for (MySqlGrants.Change change : host.getValue()) {
                 String sql = render(change, account(target, host.getKey()));
-                execute(admin, sql);
+                try {
+                    execute(admin, sql);
+                } catch (SQLException e) {
+                    if (GRANT_REFUSED.contains(e.getErrorCode())) {
+                        throw cannotGrant(request.masterUser(), source, target, sql, e);
+                    }
+                    throw e;
+                }
                 log.add(sql);
             }
             if (isMySql8(version)) {
@@ -611,6 +618,24 @@ public final class MySqlEngine implements DatabaseEngine, UserAdministration {
             }
         }
         return AdminChanges.of(log);
+    }
+
+    /** ER_DBACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR, ER_SPECIFIC_ACCESS_DENIED_ERROR. */
+    private static final Set<Integer> GRANT_REFUSED = Set.of(1044, 1142, 1143, 1227);
+
+    /**
+     * The master may grant only what it holds WITH GRANT OPTION. The usual gap: MariaDB 11.3 added SHOW CREATE
+     * ROUTINE, which ALL PRIVILEGES on a database includes, and a master granted the privilege list of older
+     * versions lacks it.
+     */
+    private static RotationException cannotGrant(String master, String source, String target, String sql,
+            SQLException e) {
+        return new RotationException("the master user '" + master + "' cannot grant user '" + target + "' what user '"
+                + source + "' holds: the server refused " + sql + " (" + e.getMessage() + " [error " + e.getErrorCode()
+                + "]). The master needs every privilege the application user holds, WITH GRANT OPTION; on MariaDB"
+                + " 11.3 and later ALL PRIVILEGES includes SHOW CREATE ROUTINE, so a master set up for older versions"
+                + " needs: GRANT SHOW CREATE ROUTINE ON *.* TO '" + master + "'@'%' WITH GRANT OPTION. The user '"
+                + target + "' has no password anyone knows; the password of '" + source + "' was not changed", e);
     }
 
     @Override

@@ -240,7 +240,19 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             this.log = log;
         }
 
-        // ---- Entry checks, in the order the service documents them --------------------------------
+        private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** 32 letters and digits: outside every engine's exclusions, and no password anyone could have set. */
+    static String neverSetPassword() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder password = new StringBuilder(32);
+        for (int i = 0; i < 32; i++) {
+            password.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return password.toString();
+    }
+
+    // ---- Entry checks, in the order the service documents them --------------------------------
 
         Outcome run() {
             require(stepName, "Step");
@@ -315,12 +327,27 @@ public abstract class RotationHandler implements RequestHandler<SecretsManagerRo
             DatabaseSecret current = readCurrent();
             DatabaseSecret pending = readPending();
             if (login.logsIn(pending)) {
+                requirePasswordChecked(pending);
                 return Outcome.skipped("the pending credentials already log in");
             }
             PasswordChange change = applyPendingSecret(new SetSecretContext(secretArn, token, current, pending, this::previous, login, sanitized,
                     this::readMaster, this::tagsOf, environment, log));
             return Outcome.done("the database accepts the pending credentials of user '" + pending.username()
                     + "' (the password was set with " + change.method() + ")");
+        }
+
+        /**
+         * "Already logs in" proves nothing on a server that accepts any password (PostgreSQL {@code trust},
+         * an account without a password check): a password nobody ever set must be refused, or the rotation
+         * would report success while the old password keeps working.
+         */
+        private void requirePasswordChecked(DatabaseSecret pending) {
+            String neverSet = neverSetPassword();
+            scrubber.add(neverSet);
+            if (login.logsIn(pending.withPassword(neverSet))) {
+                throw new RotationException("the server accepts any password for user '" + pending.username()
+                        + "' (trust authentication?): rotation would change nothing; nothing was changed");
+            }
         }
 
         // ---- testSecret: the pending credentials log in and can run a query -------------------------

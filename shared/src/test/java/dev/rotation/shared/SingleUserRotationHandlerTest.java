@@ -330,6 +330,22 @@ class SingleUserRotationHandlerTest {
     }
 
     @Test
+    void setSecret_whenTheServerAcceptsAnyPassword_failsNamingTheCauseAndChangesNothing() {
+        secretsManager.create(secret("app", OLD_PASSWORD));
+        String token = secretsManager.startRotation();
+        secretsManager.putVersion(token, secret("app", "Pending-Pw1"), "AWSPENDING");
+        database.withUser("app", OLD_PASSWORD).trusted.add("app");
+
+        assertThatThrownBy(() -> run("setSecret", token)).isInstanceOf(RotationException.class)
+                .hasMessageContaining("the server accepts any password for user 'app' (trust authentication?):"
+                        + " rotation would change nothing");
+
+        assertThat(database.passwordChanges).isZero();
+        assertThat(database.attempts).as("the pending login, then one with a password nobody set")
+                .extracting(FakeDatabase.Attempt::username).containsExactly("app", "app");
+    }
+
+    @Test
     void setSecret_whenCurrentRefused_logsInWithPrevious() {
         secretsManager.create(secret("app", "Current-Pw1"));
         secretsManager.putVersion("previous-version-00000000000000000000", secret("app", OLD_PASSWORD), "AWSPREVIOUS");

@@ -50,13 +50,30 @@ public final class MatrixServers {
     /** The JVM's server of {@code version}, waiting for its start; a failed start is rethrown to every caller. */
     public static TestDatabase server(ServerVersion version) {
         startAll(List.of(version));
+        TestDatabase db;
         try {
-            return SERVERS.get(version).join();
+            db = SERVERS.get(version).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw e;
+        }
+        try {
+            db.admin().close();
+        } catch (RuntimeException | java.sql.SQLException e) {
+            throw new IllegalStateException("the " + version + " server of this JVM no longer answers: " + db.describe()
+                    + "; the end of its log:\n" + logTail(db), e);
+        }
+        return db;
+    }
+
+    private static String logTail(TestDatabase db) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(db.serverLog().orElseThrow());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "(no log: " + e + ")";
         }
     }
 }

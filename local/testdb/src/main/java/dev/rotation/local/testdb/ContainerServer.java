@@ -49,7 +49,7 @@ final class ContainerServer implements DatabaseServer {
 
     static ContainerServer start(Kind kind) {
         String password = Passwords.random(32);
-        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(kind.dockerImage))
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(kind.image()))
                 .withExposedPorts(kind.defaultPort)
                 .withStartupTimeout(Duration.ofMinutes(3));
         if (kind == Kind.MYSQL) {
@@ -66,7 +66,7 @@ final class ContainerServer implements DatabaseServer {
             container.start();
         } catch (RuntimeException e) {
             container.stop();
-            throw new TestDatabaseUnavailableException("cannot start the " + kind.dockerImage + " container: "
+            throw new TestDatabaseUnavailableException("cannot start the " + kind.image() + " container: "
                     + e.getMessage(), e);
         }
         return new ContainerServer(kind, container, password);
@@ -104,7 +104,7 @@ final class ContainerServer implements DatabaseServer {
 
     @Override
     public String origin() {
-        return "Testcontainers " + kind.dockerImage + " on " + host() + ":" + port();
+        return "Testcontainers " + kind.image() + " on " + host() + ":" + port();
     }
 
     @Override

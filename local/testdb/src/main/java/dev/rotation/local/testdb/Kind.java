@@ -17,6 +17,12 @@ enum Kind {
         this.dockerImage = dockerImage;
     }
 
+    /** The Testcontainers image: {@code TEST_MYSQL_IMAGE} / {@code TEST_POSTGRES_IMAGE} (e.g. {@code mysql:8.0}), else the default. */
+    String image() {
+        String configured = System.getenv(envPrefix() + "_IMAGE");
+        return configured == null || configured.isBlank() ? dockerImage : configured;
+    }
+
     /** Prefix of this kind's environment variables: {@code TEST_MYSQL} or {@code TEST_POSTGRES}. */
     String envPrefix() {
         return this == MYSQL ? "TEST_MYSQL" : "TEST_POSTGRES";

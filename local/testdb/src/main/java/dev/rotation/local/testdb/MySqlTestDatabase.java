@@ -106,11 +106,23 @@ final class MySqlTestDatabase extends AbstractTestDatabase {
             }
             try (Statement s = c.createStatement()) {
                 s.execute("GRANT " + MASTER_PRIVILEGES + (engine().equals("mariadb") ? ", DELETE HISTORY" : "")
+                        + (hasShowCreateRoutine(c) ? ", SHOW CREATE ROUTINE" : "")
                         + " ON *.* TO " + account(username) + " WITH GRANT OPTION");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create master user " + username + " on " + describe() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB 11.3 and later have SHOW CREATE ROUTINE, which ALL PRIVILEGES on a database includes: a master
+     * without it cannot grant what an application user with ALL PRIVILEGES holds.
+     */
+    private static boolean hasShowCreateRoutine(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(
+                "SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE = 'SHOW CREATE ROUTINE'")) {
+            return rows.next() && rows.getInt(1) > 0;
         }
     }
 
