@@ -40,11 +40,28 @@ final class ContainerServer implements DatabaseServer {
     }
 
     private static boolean askDocker() {
+        if (!dockerEndpointConfigured()) {
+            // Asked without an endpoint, Testcontainers logs an ERROR block per strategy it tries.
+            System.getLogger(ContainerServer.class.getName()).log(System.Logger.Level.INFO,
+                    "no Docker engine (no DOCKER_HOST, no Docker socket): test servers come from installed binaries");
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
+    }
+
+    /** Whether anything names a Docker engine to ask: DOCKER_HOST, a socket, or Testcontainers' own settings. */
+    private static boolean dockerEndpointConfigured() {
+        String home = System.getProperty("user.home", "");
+        String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+        return System.getenv("DOCKER_HOST") != null
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of(home, ".docker", "run", "docker.sock"))
+                || (runtimeDir != null && java.nio.file.Files.exists(java.nio.file.Path.of(runtimeDir, "docker.sock")))
+                || java.nio.file.Files.exists(java.nio.file.Path.of(home, ".testcontainers.properties"));
     }
 
     static ContainerServer start(Kind kind) {
