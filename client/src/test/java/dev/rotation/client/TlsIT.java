@@ -8,9 +8,7 @@ import dev.rotation.local.testdb.TestDatabase;
 import dev.rotation.local.testdb.TestDatabases;
 import dev.rotation.local.testdb.TlsMaterial;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -79,17 +77,6 @@ class TlsIT {
         return ds;
     }
 
-    /** Whether the session runs over TLS, as the server sees it. */
-    private static boolean sessionUsesTls(Connection c, String engine) throws SQLException {
-        String sql = engine.equals("postgres") ? "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
-                : "SELECT variable_value FROM information_schema.session_status WHERE variable_name = 'SSL_CIPHER'";
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            assertThat(r.next()).as("a row from " + sql).isTrue();
-            String value = r.getString(1);
-            return engine.equals("postgres") ? "true".equals(value) : value != null && !value.isEmpty();
-        }
-    }
-
     /** Asserts that getConnection throws and that no message names the password; returns the cause chain. */
     private static List<Throwable> assertFailsWithoutPassword(SecretsManagerDataSource ds, String password) {
         List<Throwable> chain = new ArrayList<>();
@@ -120,7 +107,7 @@ class TlsIT {
         String id = secretFor(server(engine), "localhost", ",\"ssl\":false", RotationWorld.randomPassword());
 
         try (Connection c = dataSource(id, b -> b).getConnection()) {
-            assertThat(sessionUsesTls(c, engine)).isFalse();
+            assertThat(server(engine).sessionUsesTls(c)).isFalse();
         }
     }
 
@@ -132,7 +119,7 @@ class TlsIT {
 
         for (String id : new String[] {withoutSsl, sslTrue}) {
             try (Connection c = dataSource(id, b -> b.caBundle(tls.caCertificate())).getConnection()) {
-                assertThat(sessionUsesTls(c, engine)).isTrue();
+                assertThat(server(engine).sessionUsesTls(c)).isTrue();
             }
         }
     }

@@ -186,4 +186,12 @@ final class MySqlTestDatabase extends AbstractTestDatabase {
         int code = e.getErrorCode();
         return code == 1045 || code == 1698;
     }
+
+    @Override
+    public boolean sessionUsesTls(Connection session) throws SQLException {
+        try (Statement s = session.createStatement();
+             ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+            return rs.next() && rs.getString(2) != null && !rs.getString(2).isEmpty();
+        }
+    }
 }

@@ -211,4 +211,12 @@ final class PostgresTestDatabase extends AbstractTestDatabase {
         // 28P01 invalid_password (also what a missing role gets under password auth), 28000 no pg_hba entry.
         return "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState());
     }
+
+    @Override
+    public boolean sessionUsesTls(Connection session) throws SQLException {
+        try (Statement s = session.createStatement();
+             ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
 }

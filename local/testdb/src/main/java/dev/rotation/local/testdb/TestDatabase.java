@@ -118,6 +118,11 @@ public interface TestDatabase extends AutoCloseable {
     /** Whether the server was started with TLS enabled (as configured, not as negotiated). */
     boolean tlsEnabled();
 
+    /** Whether {@code session}, a connection to this server, runs over TLS, as the server sees it. */
+    default boolean sessionUsesTls(Connection session) throws java.sql.SQLException {
+        throw new UnsupportedOperationException("this server cannot tell a session's TLS: " + describe());
+    }
+
     /** The server's log file, when this component started the server itself. */
     Optional<Path> serverLog();
 
