@@ -68,11 +68,7 @@ public class ConcurrencyFaultIT {
     }
 
     static Stream<Arguments> stuckSetSecrets() {
-        return Stream.of(
-                Arguments.of(Strategy.SINGLE_USER, "changeOwnPassword"),
-                Arguments.of(Strategy.ALTERNATING_USERS, "admin.ensureUser"),
-                Arguments.of(Strategy.ALTERNATING_USERS, "admin.synchronizePrivileges"),
-                Arguments.of(Strategy.ALTERNATING_USERS, "admin.setPassword"));
+        return FaultMatrix.setSecretDatabaseCalls();
     }
 
     @ParameterizedTest(name = "{0}, first attempt stuck at {1}")

@@ -64,11 +64,7 @@ public class DatabaseFaultIT {
     }
 
     static Stream<Arguments> restartPoints() {
-        return Stream.of(
-                Arguments.of(Strategy.SINGLE_USER, "changeOwnPassword"),
-                Arguments.of(Strategy.ALTERNATING_USERS, "admin.ensureUser"),
-                Arguments.of(Strategy.ALTERNATING_USERS, "admin.synchronizePrivileges"),
-                Arguments.of(Strategy.ALTERNATING_USERS, "admin.setPassword"));
+        return FaultMatrix.setSecretDatabaseCalls();
     }
 
     @ParameterizedTest(name = "{0}, restart at {1}")

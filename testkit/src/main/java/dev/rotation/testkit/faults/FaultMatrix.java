@@ -11,6 +11,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The fault matrix of {@link FaultConvergenceIT}, for any world built with
@@ -25,6 +27,18 @@ public final class FaultMatrix {
     }
 
     private static final Set<FaultInjector.Site> ALL_SITES = EnumSet.allOf(FaultInjector.Site.class);
+
+    /**
+     * The database calls setSecret makes, by strategy, at which a fault test stops or breaks the first
+     * attempt: the password change of single user, and each of alternating users' administration steps.
+     */
+    public static Stream<Arguments> setSecretDatabaseCalls() {
+        return Stream.of(
+                Arguments.of(Strategy.SINGLE_USER, "changeOwnPassword"),
+                Arguments.of(Strategy.ALTERNATING_USERS, "admin.ensureUser"),
+                Arguments.of(Strategy.ALTERNATING_USERS, "admin.synchronizePrivileges"),
+                Arguments.of(Strategy.ALTERNATING_USERS, "admin.setPassword"));
+    }
 
     /**
      * Runs the matrix for {@code strategy} after {@code priorRotations} fault-free rotations: every fault kind
