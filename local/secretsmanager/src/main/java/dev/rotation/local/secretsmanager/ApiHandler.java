@@ -120,14 +120,18 @@ final class ApiHandler implements ApiServer.Handler {
             error = ServiceException.internal("An internal error occurred; request id " + requestId + ".");
             return refuse(error, requestId);
         } finally {
-            if (operation != null) {
-                JsonNode params = body == null ? NullNode.getInstance() : scrub(body);
-                JsonNode response = result == null || READ_ONLY.contains(operation) ? NullNode.getInstance()
-                        : scrub(result);
-                String arn = result != null && result.path("ARN").isTextual() ? result.get("ARN").asText() : null;
-                record(store, at, operation, caller, request, params, response, error, requestId, arn);
+            try {
+                if (operation != null) {
+                    JsonNode params = body == null ? NullNode.getInstance() : scrub(body);
+                    JsonNode response = result == null || READ_ONLY.contains(operation) ? NullNode.getInstance()
+                            : scrub(result);
+                    String arn = result != null && result.path("ARN").isTextual() ? result.get("ARN").asText() : null;
+                    record(store, at, operation, caller, request, params, response, error, requestId, arn);
+                }
+            } finally {
+                // A rotation the call has started runs even if its record could not be written.
+                afterRecorded.forEach(Runnable::run);
             }
-            afterRecorded.forEach(Runnable::run);
         }
     }
 
